@@ -1,0 +1,151 @@
+"""Measure matching quality on a labeled question set.
+
+A question set is a YAML file:
+
+    questions:
+      - q: how long does it last?
+        expect: faq-how-long                 # the entry that answers it
+      - q: what strokes are used?
+        expect: [technique-swedish-strokes, technique-swedish]   # any of these is right
+      - q: how much does it cost?
+        expect: null                         # out of scope: the bot must decline
+
+An answer is right when its id is an expected id, or a finer entry of one (its id starts with the
+expected id and a dash, as `technique-swedish-strokes` does for `technique-swedish`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import FaqbotError
+from .matcher import Candidate, Matcher
+
+__all__ = ["LabeledQuestion", "Outcome", "Report", "load_questions", "evaluate"]
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledQuestion:
+    text: str
+    expected: tuple[str, ...]  # empty: out of scope
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expected)
+
+    def accepts(self, entry_id: str) -> bool:
+        return any(entry_id == e or entry_id.startswith(e + "-") for e in self.expected)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    question: LabeledQuestion
+    ranked: tuple[Candidate, ...]
+    threshold: float
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the first right entry, None if not among the ranked."""
+        for position, candidate in enumerate(self.ranked, 1):
+            if self.question.accepts(candidate.entry.id):
+                return position
+        return None
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.ranked) and self.ranked[0].score >= self.threshold
+
+    @property
+    def correct(self) -> bool:
+        """In scope: answered with a right entry. Out of scope: declined."""
+        if self.question.in_scope:
+            return self.answered and self.rank == 1
+        return not self.answered
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    outcomes: tuple[Outcome, ...]
+
+    def _in_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.question.in_scope]
+
+    def _out_of_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.question.in_scope]
+
+    @property
+    def top1(self) -> float:
+        return _share(o.rank == 1 for o in self._in_scope())
+
+    @property
+    def top3(self) -> float:
+        return _share(o.rank is not None and o.rank <= 3 for o in self._in_scope())
+
+    @property
+    def mrr(self) -> float:
+        ins = self._in_scope()
+        return sum(1 / o.rank for o in ins if o.rank) / len(ins) if ins else 0.0
+
+    @property
+    def answered_correctly(self) -> float:
+        return _share(o.correct for o in self._in_scope())
+
+    @property
+    def declined(self) -> float:
+        return _share(o.correct for o in self._out_of_scope())
+
+    @property
+    def misses(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.correct)
+
+    def counts(self) -> tuple[int, int]:
+        return len(self._in_scope()), len(self._out_of_scope())
+
+
+def _share(flags: object) -> float:
+    values = list(flags)  # type: ignore[call-overload]
+    return sum(values) / len(values) if values else 0.0
+
+
+def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
+    """Read a labeled question set; a malformed one raises FaqbotError naming the file and item."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FaqbotError(f"{path}: cannot read the question set: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise FaqbotError(f"{where}: invalid YAML in the question set") from None
+    items = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise FaqbotError(f"{path}: expected a mapping with a 'questions' list")
+    questions = []
+    for number, item in enumerate(items, 1):
+        expect = item.get("expect", "missing") if isinstance(item, dict) else "missing"
+        text = item.get("q") if isinstance(item, dict) else None
+        if expect is None:
+            expected: tuple[str, ...] = ()
+        elif isinstance(expect, str) and expect != "missing":
+            expected = (expect,)
+        elif isinstance(expect, list) and expect and all(isinstance(e, str) for e in expect):
+            expected = tuple(expect)
+        else:
+            expected = None  # type: ignore[assignment]
+        if not isinstance(text, str) or expected is None:
+            raise FaqbotError(f"{path}: question {number}: needs 'q' (text) and 'expect' (an id, a list of ids, or null)")
+        questions.append(LabeledQuestion(text, expected))
+    return tuple(questions)
+
+
+def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, threshold: float | None = None) -> Report:
+    """Score every question; `threshold` overrides the matcher's own (for sweeps)."""
+    unknown = sorted({e for q in questions for e in q.expected if e not in matcher.kb})
+    if unknown:
+        raise FaqbotError(f"the question set expects ids the KB does not have: {', '.join(unknown)}")
+    cut = matcher.threshold if threshold is None else threshold
+    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut) for q in questions))

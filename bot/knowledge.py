@@ -1,0 +1,359 @@
+"""Load knowledge-base (KB) YAML files, validate them completely, and build an immutable KnowledgeBase.
+
+A KB is one YAML file or a directory of them; the format is documented in knowledge/README.md.
+Every problem in every file is collected and reported at once, with file:line:column, and a KB
+with any problem is never returned, so nothing is ever half-loaded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from .errors import FaqbotError, Problem
+
+try:  # The C loader is many times faster; both give yaml.safe_load semantics.
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+__all__ = ["Entry", "KnowledgeBase", "default_kb_path", "load_kb"]
+
+KB_SUFFIXES = (".yaml", ".yml")
+TEXT_FIELDS = ("id", "question", "answer", "source")
+LIST_FIELDS = ("alternates", "tips", "related")
+ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
+KB_FIELDS = ("title", "description", "disclaimer")
+FILE_FIELDS = (*KB_FIELDS, "entries")
+_KEBAB_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One question the KB answers, with the other ways people ask it."""
+
+    id: str
+    question: str
+    answer: str
+    source: str
+    alternates: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The canonical question followed by its alternates."""
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """A validated, immutable set of entries.
+
+    Examples
+    --------
+    >>> kb = load_kb()
+    >>> kb["faq-how-long"].source
+    'FAQ'
+    """
+
+    entries: tuple[Entry, ...]
+    files: tuple[Path, ...] = ()
+    title: str | None = None
+    description: str | None = None
+    disclaimer: str | None = None
+    _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({e.id: e for e in self.entries}))
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self._by_id[entry_id]
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._by_id
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+
+def default_kb_path() -> Path:
+    """Where the default KB is: inside the installed package, or knowledge/ in a source checkout."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "_knowledge"
+    return installed if installed.is_dir() else package_dir.parent / "knowledge"
+
+
+def kb_files(path: Path) -> list[Path]:
+    """The YAML files a KB path stands for, or a FaqbotError if there are none."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in KB_SUFFIXES and p.is_file())
+        if not files:
+            raise FaqbotError(f"{path}: no *.yaml files in this directory")
+        return files
+    if path.is_file():
+        return [path]
+    raise FaqbotError(f"{path}: no such file or directory")
+
+
+def load_kb(path: str | Path | None = None) -> KnowledgeBase:
+    """Load and validate a KB from a YAML file or a directory of them (the default KB if None).
+
+    Raises FaqbotError listing every problem found, one per line as file:line:column.
+
+    Examples
+    --------
+    >>> kb = load_kb()
+    >>> len(kb) > 20
+    True
+    """
+    root = Path(path) if path is not None else default_kb_path()
+    files = kb_files(root)
+    problems: list[Problem] = []
+    parsed = [_FileReader(f, problems).read() for f in files]
+
+    entries: list[Entry] = []
+    first_seen: dict[str, Problem] = {}
+    related_refs: list[tuple[str, str, Problem]] = []
+    kb_values: dict[str, tuple[str, Path]] = {}
+    for doc in parsed:
+        for key, value in doc.kb_values.items():
+            if key in kb_values:
+                other = kb_values[key][1]
+                problems.append(doc.where(key, f"'{key}' is already set in {other}; set it in one file"))
+            else:
+                kb_values[key] = (value, doc.path)
+        for entry, spot in doc.entries:
+            if entry.id in first_seen:
+                earlier = first_seen[entry.id]
+                problems.append(
+                    Problem(spot.path, spot.line, spot.column,
+                            f"duplicate id (first defined at {earlier.path}:{earlier.line})", entry.id)
+                )
+                continue
+            first_seen[entry.id] = spot
+            entries.append(entry)
+            related_refs.extend((entry.id, r, doc.related_spots[(entry.id, r)]) for r in entry.related)
+
+    known = list(first_seen)
+    for owner, target, spot in related_refs:
+        if target == owner:
+            problems.append(_at(spot, "'related' lists the entry itself", owner))
+        elif target not in first_seen:
+            problems.append(_at(spot, f"'related' names unknown id '{target}'{_did_you_mean(target, known)}", owner))
+
+    if problems:
+        problems.sort(key=lambda p: (str(p.path), p.line, p.column))
+        raise FaqbotError.from_problems(problems)
+    return KnowledgeBase(
+        entries=tuple(entries),
+        files=tuple(files),
+        **{key: value for key, (value, _) in kb_values.items()},
+    )
+
+
+def _at(spot: Problem, message: str, entry_id: str | None) -> Problem:
+    return Problem(spot.path, spot.line, spot.column, message, entry_id)
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )
+
+
+@dataclass
+class _ParsedFile:
+    path: Path
+    entries: list[tuple[Entry, Problem]] = field(default_factory=list)
+    kb_values: dict[str, str] = field(default_factory=dict)
+    kb_spots: dict[str, Problem] = field(default_factory=dict)
+    related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
+
+    def where(self, key: str, message: str) -> Problem:
+        return _at(self.kb_spots[key], message, None)
+
+
+class _FileReader:
+    """Reads one file from its YAML node tree, so that every problem can point at a line.
+
+    Only the shape the schema allows is walked (file -> entries -> fields -> list items); anything
+    deeper is a type error, never recursed into, which keeps aliases from multiplying the work.
+    """
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.result = _ParsedFile(path)
+        self.entry_id: str | None = None
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
+        self.problems.append(Problem(self.path, line, column, message, self.entry_id))
+
+    def spot(self, node: yaml.Node) -> Problem:
+        return Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, "", self.entry_id)
+
+    def read(self) -> _ParsedFile:
+        try:
+            text = self.path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(None, f"not UTF-8 text (byte {exc.start} is not valid UTF-8)")
+            return self.result
+        except OSError as exc:
+            self.problem(None, f"cannot read: {exc.strerror or exc}")
+            return self.result
+        loader = _SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                self.problem(None, "the file is empty; expected a mapping with an 'entries' list")
+            else:
+                self.read_file(loader, root)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            reason = exc.problem or exc.context or "invalid YAML"
+            self.problems.append(Problem(self.path, line, column, f"invalid YAML: {reason}"))
+        except yaml.YAMLError as exc:
+            self.problem(None, f"invalid YAML: {exc}")
+        finally:
+            loader.dispose()
+        return self.result
+
+    def mapping_items(self, loader: yaml.BaseLoader, node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        """Keys and values of a mapping; non-text and duplicate keys are reported and skipped."""
+        items: list[tuple[str, yaml.Node, yaml.Node]] = []
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.problem(key_node, "keys must be text")
+            elif key in seen:
+                self.problem(key_node, f"duplicate key '{key}' (first at line {seen[key]})")
+            else:
+                seen[key] = key_node.start_mark.line + 1
+                items.append((key, key_node, value_node))
+        return items
+
+    def read_file(self, loader: yaml.BaseLoader, root: yaml.Node) -> None:
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(root, "expected a mapping with an 'entries' list at the top of the file")
+            return
+        entries_node = None
+        for key, key_node, value_node in self.mapping_items(loader, root):
+            if key == "entries":
+                entries_node = value_node
+            elif key in KB_FIELDS:
+                value = self.text(loader, key, value_node)
+                if value is not None:
+                    self.result.kb_values[key] = value
+                    self.result.kb_spots[key] = self.spot(key_node)
+            else:
+                self.problem(key_node, f"unknown top-level key '{key}'{_did_you_mean(key, list(FILE_FIELDS))}")
+        if entries_node is None:
+            self.problem(root, "missing 'entries' (the list of entries)")
+        elif not isinstance(entries_node, yaml.SequenceNode):
+            self.problem(entries_node, "'entries' must be a list of entries")
+        else:
+            for entry_node in entries_node.value:
+                self.entry_id = None
+                self.read_entry(loader, entry_node)
+                self.entry_id = None
+
+    def text(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> str | None:
+        """A required non-blank text value, or None after reporting why not."""
+        value = loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(node, yaml.ScalarNode) and isinstance(value, str):
+            if value.strip():
+                return value.strip()
+            self.problem(node, f"'{key}' is empty")
+            return None
+        shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
+        hint = " (put it in quotes)" if isinstance(value, (bool, int, float)) else ""
+        self.problem(node, f"'{key}' must be text, not {shown}{hint}")
+        return None
+
+    def text_list(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> tuple[str, ...] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            if isinstance(node, yaml.ScalarNode) and loader.construct_object(node, deep=True) is None:
+                return ()  # `tips:` with nothing after it reads as an empty list
+            self.problem(node, f"'{key}' must be a list of text")
+            return None
+        items: list[str] = []
+        ok = True
+        for item_node in node.value:
+            item = self.text(loader, f"{key} item", item_node)
+            if item is None:
+                ok = False
+            else:
+                items.append(item)
+        return tuple(items) if ok else None
+
+    def read_entry(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"each entry must be a mapping of fields, not {_describe_node(node)}")
+            return
+        items = self.mapping_items(loader, node)
+        for key, _, value_node in items:
+            if key == "id" and isinstance(value_node, yaml.ScalarNode):
+                candidate = loader.construct_object(value_node, deep=True)
+                if isinstance(candidate, str) and candidate.strip():
+                    self.entry_id = candidate.strip()
+        values: dict[str, object] = {}
+        valid = True
+        related_nodes: list[yaml.Node] = []
+        for key, key_node, value_node in items:
+            if key not in ENTRY_FIELDS:
+                self.problem(key_node, f"unknown field '{key}'{_did_you_mean(key, list(ENTRY_FIELDS))}")
+                valid = False
+                continue
+            value: object = (
+                self.text(loader, key, value_node) if key in TEXT_FIELDS else self.text_list(loader, key, value_node)
+            )
+            if value is None:
+                valid = False
+                continue
+            if key == "id" and not _KEBAB_ID.match(str(value)):
+                self.problem(value_node, f"id '{value}' must be kebab-case: lowercase letters, digits and '-'")
+                valid = False
+            if key == "related" and isinstance(value_node, yaml.SequenceNode):
+                related_nodes = list(value_node.value)
+            values[key] = value
+        for required in TEXT_FIELDS:
+            if required not in values and not any(k == required for k, _, _ in items):
+                self.problem(node, f"missing required field '{required}'")
+                valid = False
+        if not valid:
+            return
+        entry = Entry(**values)  # type: ignore[arg-type]
+        self.result.entries.append((entry, self.spot(node)))
+        for target, target_node in zip(entry.related, related_nodes):
+            self.result.related_spots[(entry.id, target)] = self.spot(target_node)
+
+
+def _describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return "a single value"

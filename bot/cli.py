@@ -173,7 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = {"ask": cmd_ask, "validate": cmd_validate}.get(args.command, cmd_chat)
         return command(args, out)
     except FaqbotError as exc:
-        print(f"faqbot: {exc}", file=sys.stderr)
+        if exc.problems:  # one file:line:column line per problem, as editors and CI parse them
+            count = len(exc.problems)
+            print(f"{exc}\nfaqbot: {count} problem{'s' if count != 1 else ''} found; nothing was loaded", file=sys.stderr)
+        else:
+            print(f"faqbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

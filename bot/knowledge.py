@@ -17,6 +17,7 @@ from types import MappingProxyType
 import yaml
 
 from .errors import FaqbotError, Problem
+from .normalize import normalize
 
 try:  # The C loader is many times faster; both give yaml.safe_load semantics.
     from yaml import CSafeLoader as _SafeLoader
@@ -30,8 +31,13 @@ TEXT_FIELDS = ("id", "question", "answer", "source")
 LIST_FIELDS = ("alternates", "tips", "related")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
-FILE_FIELDS = (*KB_FIELDS, "entries")
+FILE_FIELDS = (*KB_FIELDS, "synonyms", "entries")
 _KEBAB_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# The tags yaml.safe_load understands; any other (such as !!python/object) is refused.
+_SAFE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "omap", "pairs", "set", "binary", "timestamp")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +74,12 @@ class KnowledgeBase:
     title: str | None = None
     description: str | None = None
     disclaimer: str | None = None
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", MappingProxyType({e.id: e for e in self.entries}))
+        object.__setattr__(self, "synonyms", MappingProxyType(dict(self.synonyms)))
 
     def __getitem__(self, entry_id: str) -> Entry:
         return self._by_id[entry_id]
@@ -128,7 +136,17 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     first_seen: dict[str, Problem] = {}
     related_refs: list[tuple[str, str, Problem]] = []
     kb_values: dict[str, tuple[str, Path]] = {}
+    synonyms: dict[str, tuple[str, ...]] = {}
+    variant_of: dict[str, tuple[str, Problem]] = {}
     for doc in parsed:
+        for canonical, variants, spot in doc.synonyms:
+            for variant in variants:
+                if variant in variant_of and variant_of[variant][0] != canonical:
+                    first, where = variant_of[variant]
+                    problems.append(_at(spot, f"synonym '{variant}' is already a synonym of '{first}' "
+                                              f"({where.path}:{where.line})", None))
+                variant_of.setdefault(variant, (canonical, spot))
+            synonyms[canonical] = tuple(dict.fromkeys((*synonyms.get(canonical, ()), *variants)))
         for key, value in doc.kb_values.items():
             if key in kb_values:
                 other = kb_values[key][1]
@@ -154,12 +172,15 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         elif target not in first_seen:
             problems.append(_at(spot, f"'related' names unknown id '{target}'{_did_you_mean(target, known)}", owner))
 
+    if not entries and not problems:
+        problems.append(Problem(files[0], 1, 1, "the KB has no entries"))
     if problems:
         problems.sort(key=lambda p: (str(p.path), p.line, p.column))
         raise FaqbotError.from_problems(problems)
     return KnowledgeBase(
         entries=tuple(entries),
         files=tuple(files),
+        synonyms=synonyms,
         **{key: value for key, (value, _) in kb_values.items()},
     )
 
@@ -188,6 +209,7 @@ class _ParsedFile:
     kb_values: dict[str, str] = field(default_factory=dict)
     kb_spots: dict[str, Problem] = field(default_factory=dict)
     related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
+    synonyms: list[tuple[str, tuple[str, ...], Problem]] = field(default_factory=list)
 
     def where(self, key: str, message: str) -> Problem:
         return _at(self.kb_spots[key], message, None)
@@ -217,7 +239,10 @@ class _FileReader:
         try:
             text = self.path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.problem(None, f"not UTF-8 text (byte {exc.start} is not valid UTF-8)")
+            before = exc.object[: exc.start].decode("utf-8", errors="replace")
+            line = before.count("\n") + 1
+            column = len(before) - (before.rfind("\n") + 1) + 1
+            self.problems.append(Problem(self.path, line, column, "not UTF-8 text: save the file as UTF-8"))
             return self.result
         except OSError as exc:
             self.problem(None, f"cannot read: {exc.strerror or exc}")
@@ -245,7 +270,9 @@ class _FileReader:
         items: list[tuple[str, yaml.Node, yaml.Node]] = []
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+            key = self.value(loader, key_node)
+            if key is None and not self.safe(key_node):
+                continue
             if not isinstance(key, str):
                 self.problem(key_node, "keys must be text")
             elif key in seen:
@@ -255,7 +282,26 @@ class _FileReader:
                 items.append((key, key_node, value_node))
         return items
 
+    def safe(self, node: yaml.Node) -> bool:
+        """False, after reporting it, when a node carries a tag that safe loading does not allow."""
+        if node.tag in _SAFE_TAGS:
+            return True
+        self.problem(node, f"the tag '{node.tag}' is not allowed (only plain YAML is loaded)")
+        return False
+
+    def value(self, loader: yaml.BaseLoader, node: yaml.Node) -> object:
+        """A scalar node's value by safe_load's rules; None for an unsafe tag (reported) or a non-scalar."""
+        if not isinstance(node, yaml.ScalarNode) or not self.safe(node):
+            return None
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            self.problem(node, f"invalid value: {getattr(exc, 'problem', None) or exc}")
+            return None
+
     def read_file(self, loader: yaml.BaseLoader, root: yaml.Node) -> None:
+        if not self.safe(root):
+            return
         if not isinstance(root, yaml.MappingNode):
             self.problem(root, "expected a mapping with an 'entries' list at the top of the file")
             return
@@ -263,6 +309,8 @@ class _FileReader:
         for key, key_node, value_node in self.mapping_items(loader, root):
             if key == "entries":
                 entries_node = value_node
+            elif key == "synonyms":
+                self.read_synonyms(loader, value_node)
             elif key in KB_FIELDS:
                 value = self.text(loader, key, value_node)
                 if value is not None:
@@ -271,7 +319,12 @@ class _FileReader:
             else:
                 self.problem(key_node, f"unknown top-level key '{key}'{_did_you_mean(key, list(FILE_FIELDS))}")
         if entries_node is None:
-            self.problem(root, "missing 'entries' (the list of entries)")
+            if not self.result.synonyms and not self.result.kb_values:
+                self.problem(root, "missing 'entries' (the list of entries)")
+        elif isinstance(entries_node, yaml.ScalarNode) and self.value(loader, entries_node) is None:
+            pass  # `entries:` with nothing after it: no entries in this file
+        elif not self.safe(entries_node):
+            pass
         elif not isinstance(entries_node, yaml.SequenceNode):
             self.problem(entries_node, "'entries' must be a list of entries")
         else:
@@ -280,12 +333,29 @@ class _FileReader:
                 self.read_entry(loader, entry_node)
                 self.entry_id = None
 
+    def read_synonyms(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+        """`synonyms:` maps a word or phrase the KB uses to the other words people say for it."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "'synonyms' must be a mapping: a KB word -> a list of words people use for it")
+            return
+        for canonical, key_node, value_node in self.mapping_items(loader, node):
+            variants = self.text_list(loader, f"synonyms of '{canonical}'", value_node)
+            if variants is None:
+                continue
+            if not canonical.strip() or not normalize(canonical):
+                self.problem(key_node, "a synonym key must contain a word")
+                continue
+            normalized = tuple(v for v in dict.fromkeys(normalize(v) for v in variants) if v)
+            self.result.synonyms.append((normalize(canonical), normalized, self.spot(key_node)))
+
     def text(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> str | None:
         """A required non-blank text value, or None after reporting why not."""
-        value = loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(node, yaml.ScalarNode) and isinstance(value, str):
-            if value.strip():
-                return value.strip()
+        if not self.safe(node):
+            return None
+        value = self.value(loader, node)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(node, yaml.ScalarNode) and (value is None or isinstance(value, str)):
             self.problem(node, f"'{key}' is empty")
             return None
         shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
@@ -294,8 +364,10 @@ class _FileReader:
         return None
 
     def text_list(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> tuple[str, ...] | None:
+        if not self.safe(node):
+            return None
         if not isinstance(node, yaml.SequenceNode):
-            if isinstance(node, yaml.ScalarNode) and loader.construct_object(node, deep=True) is None:
+            if isinstance(node, yaml.ScalarNode) and self.value(loader, node) is None:
                 return ()  # `tips:` with nothing after it reads as an empty list
             self.problem(node, f"'{key}' must be a list of text")
             return None
@@ -310,15 +382,17 @@ class _FileReader:
         return tuple(items) if ok else None
 
     def read_entry(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+        if not self.safe(node):
+            return
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"each entry must be a mapping of fields, not {_describe_node(node)}")
             return
+        # Name the entry in every problem found in it, including problems with its keys.
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
+                if value_node.value.strip() and value_node.tag in _SAFE_TAGS:
+                    self.entry_id = value_node.value.strip()
         items = self.mapping_items(loader, node)
-        for key, _, value_node in items:
-            if key == "id" and isinstance(value_node, yaml.ScalarNode):
-                candidate = loader.construct_object(value_node, deep=True)
-                if isinstance(candidate, str) and candidate.strip():
-                    self.entry_id = candidate.strip()
         values: dict[str, object] = {}
         valid = True
         related_nodes: list[yaml.Node] = []
@@ -348,6 +422,8 @@ class _FileReader:
         entry = Entry(**values)  # type: ignore[arg-type]
         self.result.entries.append((entry, self.spot(node)))
         for target, target_node in zip(entry.related, related_nodes):
+            if (entry.id, target) in self.result.related_spots:
+                self.problem(target_node, f"'related' lists '{target}' twice")
             self.result.related_spots[(entry.id, target)] = self.spot(target_node)
 
 

@@ -8,24 +8,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["normalize", "stem", "content_words", "STOPWORDS"]
+__all__ = ["Analyzer", "normalize", "stem", "content_words", "STOPWORDS"]
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
-# Function words that say nothing about which entry is meant. Kept short on purpose: words such
-# as "long", "much" or "help" carry the question's intent and must stay.
+# Function words and chat filler that say nothing about which entry is meant. Words such as
+# "long", "much", "help" or "before" carry a question's intent and must stay.
 STOPWORDS = frozenset(
     """
-    a about am an and any are as at be been being but by can could did do does doing for from get
-    got had has have having he her him his how i if im in into is it its ive just me my of on or our
-    ours please really she should so some tell than that the their them then there these they this
-    those to us very was we were what whats when where which who whom why will with would you your
-    yours youre
+    a about actually again all also am an and any anyone anything are as at be been being bit but
+    by can cant could did didnt do does doesnt doing done dont for from get gets getting go going
+    got guys had has have having he hello her hey hi him his how however i id if ill im in into is
+    isnt it its ive just kind kinda know let lets like lot lots me mean might my myself of oh ok
+    okay on one or our ours out please pretty question quick quite really say she should so some
+    someone something sort still such sure tell than thank thanks that thats the their them then
+    there these they thing things think this those to too um us very want wanted wanting was way
+    we were what whats when where whether which who whom why will wish with wonder wondering would
+    yeah yes you youd your youre yours
     """.split()
 )
 
@@ -52,8 +57,8 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-def content_words(normalized: str) -> tuple[str, ...]:
-    """Stems of the words that carry meaning, in order; all stems if every word is a stopword.
+def content_words(normalized: str, *, stemmed: bool = True) -> tuple[str, ...]:
+    """Stems (or, with stemmed=False, the words) that carry meaning, in order; all if every word is a stopword.
 
     Examples
     --------
@@ -62,4 +67,37 @@ def content_words(normalized: str) -> tuple[str, ...]:
     """
     words = normalized.split()
     kept = [w for w in words if w not in STOPWORDS] or words
-    return tuple(stem(w) for w in kept)
+    return tuple(stem(w) for w in kept) if stemmed else tuple(kept)
+
+
+class Analyzer:
+    """Normalizes text and rewrites the KB's synonyms, then yields the stems that carry meaning.
+
+    `synonyms` maps a word or phrase the KB uses to the other ways people say it; every variant is
+    rewritten to its KB word, on the KB's side and the question's alike.
+
+    Examples
+    --------
+    >>> Analyzer({"back pain": ("backache", "sore back")}).words("Help for my BACKACHE?")
+    ('help', 'back', 'pain')
+    """
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
+        self._replacement = {
+            variant: canonical for canonical, variants in (synonyms or {}).items() for variant in variants
+        }
+        # Longest variants first, so "sore lower back" wins over "lower back".
+        alternatives = sorted(self._replacement, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"\b(?:" + "|".join(re.escape(v) for v in alternatives) + r")\b") if alternatives else None
+        )
+
+    def text(self, text: str) -> str:
+        """`text` normalized, with synonyms replaced by the KB's words."""
+        normalized = normalize(text)
+        if self._pattern is None:
+            return normalized
+        return self._pattern.sub(lambda m: self._replacement[m.group(0)], normalized)
+
+    def words(self, text: str) -> tuple[str, ...]:
+        return content_words(self.text(text))

@@ -1,0 +1,399 @@
+"""The `faqbot` command, run for real in a subprocess from a temp dir (never the repo)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot
+from bot import Matcher, load_kb, reply_to
+
+from conftest import REPO_ROOT, faqbot_env, run_faqbot, write
+
+JSON_KEYS = {"query", "id", "question", "answer", "score", "tips", "source", "suggestions"}
+DECLINED = ["how do I get a refund for my spa voucher?", "what's the weather in Paris tomorrow"]
+
+HOUSEPLANTS = """\
+    title: Houseplant care
+    entries:
+      - id: watering
+        question: How often should I water my houseplants?
+        alternates:
+          - watering schedule for indoor plants
+        answer: Water when the top two centimetres of soil feel dry, usually about once a week.
+        tips:
+          - Empty the saucer so the roots never sit in water.
+        source: Plant care guide > Watering
+      - id: light
+        question: How much light do houseplants need?
+        answer: Most houseplants like bright, indirect light near a window.
+        related: [watering]
+        source: Plant care guide > Light
+    """
+
+# Four problems, on lines 2 (no answer), 4 (unknown field), 7 (not text) and 13 (unknown related id).
+BAD_KB = """\
+    entries:
+      - id: a
+        question: What is a?
+        answr: A.
+        source: FAQ
+      - id: b
+        question: 42
+        answer: B.
+        source: FAQ
+      - id: c
+        question: What is c?
+        answer: C.
+        related: [d]
+        source: FAQ
+    """
+
+
+@pytest.fixture(scope="module")
+def kb() -> bot.KnowledgeBase:
+    return load_kb()
+
+
+def flat(text: str) -> str:
+    """Text with its line wrapping undone, to compare wrapped output with KB text."""
+    return " ".join(text.split())
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], lines: int = 1) -> list[str]:
+    """Exit 2, nothing on stdout, `lines` lines on stderr, and no traceback.
+
+    Problems in a KB file come one per line, followed by a line that counts them; that count
+    line is checked here and left out of what is returned.
+    """
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    err = result.stderr.splitlines()
+    if err and err[-1].endswith("found; nothing was loaded"):
+        count = len(err) - 1
+        assert err[-1] == f"faqbot: {count} problem{'s' if count != 1 else ''} found; nothing was loaded"
+        err = err[:-1]
+    assert len(err) == lines, result.stderr
+    assert all(line.strip() for line in err)
+    return err
+
+
+def assert_answer(text: str, entry: bot.Entry) -> None:
+    assert entry.question in text
+    assert flat(entry.answer) in flat(text)
+    for tip in entry.tips:
+        assert flat(tip) in flat(text)
+    assert f"Source: {entry.source}" in text
+
+
+# --- help and version -----------------------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = run_faqbot("--version")
+    assert result.returncode == 0
+    assert re.fullmatch(r"faqbot \d+\.\d+\.\d+\S*\n", result.stdout), result.stdout
+    assert result.stdout.split()[1] == bot.__version__
+
+
+def test_help_lists_the_commands() -> None:
+    result = run_faqbot("--help")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    for command in ("ask", "validate", "chat"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
+
+
+def test_ask_help_has_an_example() -> None:
+    result = run_faqbot("ask", "--help")
+    assert result.returncode == 0
+    assert "--json" in result.stdout
+    assert re.search(r"example.*\n?.*faqbot ask ", result.stdout, re.IGNORECASE), result.stdout
+
+
+# --- ask ----------------------------------------------------------------------------------------------
+
+
+def test_ask_answers_from_the_default_kb(kb: bot.KnowledgeBase) -> None:
+    result = run_faqbot("ask", "how long does a couples massage last?")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert_answer(result.stdout, kb["faq-how-long"])
+    assert "Source: FAQ" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_ask_question_in_several_words_without_quotes(kb: bot.KnowledgeBase) -> None:
+    result = run_faqbot("ask", "how", "long", "does", "a", "couples", "massage", "last?")
+    assert result.returncode == 0, result.stderr
+    assert_answer(result.stdout, kb["faq-how-long"])
+
+
+def test_ask_json_answered(kb: bot.KnowledgeBase) -> None:
+    query = "how long does a couples massage last?"
+    result = run_faqbot("ask", "--json", query)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    reply = json.loads(result.stdout)
+    assert set(reply) == JSON_KEYS
+    entry = kb["faq-how-long"]
+    assert reply["query"] == query
+    assert reply["id"] == "faq-how-long"
+    assert (reply["question"], reply["answer"], reply["source"]) == (entry.question, entry.answer, "FAQ")
+    assert reply["tips"] == list(entry.tips)
+    assert isinstance(reply["score"], (int, float)) and 0 <= reply["score"] <= 100
+    suggestions = reply["suggestions"]
+    assert isinstance(suggestions, list) and len(suggestions) <= 3
+    for suggestion in suggestions:
+        assert set(suggestion) == {"id", "question", "score"}
+        assert suggestion["id"] in kb and suggestion["question"] == kb[suggestion["id"]].question
+        assert 0 <= suggestion["score"] <= reply["score"]
+    assert "faq-how-long" not in [s["id"] for s in suggestions]
+
+
+@pytest.mark.parametrize("question", DECLINED)
+def test_ask_declines_what_the_kb_does_not_cover(kb: bot.KnowledgeBase, question: str) -> None:
+    text = run_faqbot("ask", question)
+    assert text.returncode == 1, text.stdout
+    assert text.stderr == ""
+    assert "I'm not sure" in text.stdout
+    assert "Source:" not in text.stdout
+
+    as_json = run_faqbot("ask", "--json", question)
+    assert as_json.returncode == 1
+    reply = json.loads(as_json.stdout)
+    assert set(reply) == JSON_KEYS
+    assert reply["query"] == question
+    assert (reply["id"], reply["question"], reply["answer"], reply["source"]) == (None, None, None, None)
+    assert reply["tips"] == []
+    suggestions = reply["suggestions"]
+    assert 1 <= len(suggestions) <= 3
+    assert len({s["id"] for s in suggestions}) == len(suggestions)
+    # The text reply offers the same suggestions, numbered.
+    for number, suggestion in enumerate(suggestions, 1):
+        assert suggestion["id"] in kb
+        assert f"{number}. {suggestion['question']}" in flat(text.stdout)
+
+
+BATCH = [
+    "how long does a couples massage last?",
+    "what is swedish massage",
+    "how do I get a refund for my spa voucher?",
+    "what is trigger point therapy",
+]
+
+
+def test_ask_json_batch_one_object_per_line_in_order(kb: bot.KnowledgeBase) -> None:
+    # The last line has no trailing newline: it must still be answered.
+    result = run_faqbot("ask", "--json", input="\n".join(BATCH))
+    assert result.returncode == 0, result.stderr  # batch mode exits 0 even when one is declined
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(BATCH)
+    replies = [json.loads(line) for line in lines]
+    assert [r["query"] for r in replies] == BATCH
+    assert all(set(r) == JSON_KEYS for r in replies)
+    assert replies[0]["id"] == "faq-how-long"
+    assert replies[2]["id"] is None
+    assert all(r["id"] is None or r["answer"] == kb[r["id"]].answer for r in replies)
+
+
+def test_ask_text_batch_answers_each_line(kb: bot.KnowledgeBase) -> None:
+    matcher = Matcher(kb)
+    expected = [reply_to(matcher, question) for question in BATCH]
+    result = run_faqbot("ask", input="\n".join(BATCH) + "\n")
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n\n")
+    assert len(blocks) == len(BATCH), result.stdout
+    for block, reply in zip(blocks, expected):
+        if reply.entry is None:
+            assert block.startswith("I'm not sure")
+        else:
+            assert_answer(block, reply.entry)
+    assert expected[0].entry is not None and expected[0].entry.id == "faq-how-long"
+    assert expected[2].entry is None
+
+
+# --- a KB of your own ---------------------------------------------------------------------------------
+
+
+def test_kb_option_answers_from_a_custom_kb(tmp_path: Path) -> None:
+    plants = write(tmp_path / "plants.yaml", HOUSEPLANTS)
+    entry = load_kb(plants)["watering"]
+
+    result = run_faqbot("--kb", str(plants), "ask", "--json", "how often do I water my houseplants?")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert (reply["id"], reply["answer"], reply["source"]) == ("watering", entry.answer, "Plant care guide > Watering")
+    assert [s["id"] for s in reply["suggestions"]] == ["light"]
+
+    # After the command too, and a relative path is read from the working directory.
+    text = run_faqbot("ask", "--kb", "plants.yaml", "how often do I water my houseplants?", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert_answer(text.stdout, entry)
+    assert "massage" not in text.stdout.lower()
+
+
+def test_kb_option_with_a_bad_kb(tmp_path: Path) -> None:
+    write(tmp_path / "bad.yaml", "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    sorce: FAQ\n")
+    result = run_faqbot("--kb", "bad.yaml", "ask", "x", cwd=tmp_path)
+    err = assert_clean_error(result, lines=2)
+    assert sorted(re.findall(r"bad\.yaml:(\d+):(\d+): ", result.stderr)) == [("2", "5"), ("5", "5")]
+    assert any("unknown field 'sorce'" in line and "did you mean 'source'" in line for line in err)
+    assert any("missing required field 'source'" in line for line in err)
+
+
+def test_kb_option_with_a_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "kb.yaml"
+    result = run_faqbot("--kb", str(missing), "ask", "how long?")
+    err = assert_clean_error(result)
+    assert str(missing) in err[0]
+
+
+# --- validate -----------------------------------------------------------------------------------------
+
+
+def test_validate_the_default_kb(kb: bot.KnowledgeBase) -> None:
+    result = run_faqbot("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert f"{len(kb)} entries" in lines[0]
+    assert f"{len(kb.files)} files" in lines[0]
+    assert lines[0].startswith(f"{REPO_ROOT / 'knowledge'}: ")  # found from a cwd outside the repo
+
+
+def test_validate_a_bad_kb_reports_every_problem(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.yaml", BAD_KB)
+    with pytest.raises(bot.FaqbotError) as caught:
+        load_kb(bad)
+    problems = caught.value.problems
+    assert [p.line for p in problems] == [2, 4, 7, 13]
+
+    result = run_faqbot("validate", str(bad))
+    err = assert_clean_error(result, lines=len(problems))
+    for line, problem in zip(err, problems):
+        assert f"{bad}:{problem.line}:{problem.column}: " in line
+        assert problem.message in line
+        if problem.entry_id:
+            assert f"entry '{problem.entry_id}': " in line
+
+
+def test_validate_problem_lines_all_have_the_documented_form(tmp_path: Path) -> None:
+    write(tmp_path / "bad.yaml", BAD_KB)
+    result = run_faqbot("validate", "bad.yaml", cwd=tmp_path)
+    err = assert_clean_error(result, lines=4)
+    for line in err:
+        assert re.match(r"bad\.yaml:\d+:\d+: (entry '[a-z]+': )?\S", line), line
+
+
+def test_validate_kb_option(tmp_path: Path) -> None:
+    plants = write(tmp_path / "kb" / "plants.yaml", HOUSEPLANTS)
+    write(tmp_path / "kb" / "README.md", "not a KB file\n")
+    good = run_faqbot("validate", "--kb", str(plants.parent))
+    assert good.returncode == 0, good.stderr
+    lines = good.stdout.splitlines()
+    assert len(lines) == 1
+    assert str(plants.parent) in lines[0] and "2 entries" in lines[0] and "1 file" in lines[0]
+
+    bad = write(tmp_path / "bad.yaml", BAD_KB)
+    result = run_faqbot("validate", "--kb", str(bad))
+    err = assert_clean_error(result, lines=4)
+    assert all(f"{bad}:" in line for line in err)
+
+
+# --- bad usage ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["frobnicate"], ["frobnicate"]),
+        (["--frobnicate"], ["--frobnicate"]),
+        (["ask", "--threshold", "200", "x"], ["threshold", "200"]),
+        (["ask", "--threshold", "lots", "x"], ["threshold", "lots"]),
+        (["validate", "one.yaml", "two.yaml"], ["two.yaml"]),
+    ],
+    ids=["unknown-command", "unknown-flag", "threshold-too-high", "threshold-not-a-number", "extra-argument"],
+)
+def test_bad_usage_is_one_line_and_exit_2(args: list[str], words: list[str]) -> None:
+    result = run_faqbot(*args)
+    err = assert_clean_error(result)
+    for word in words:
+        assert word in err[0]
+    assert "--help" in err[0]
+
+
+# --- chat without a terminal -------------------------------------------------------------------------
+
+
+def test_piped_chat_is_plain_text(kb: bot.KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)  # plain because stdout is a pipe, not because of NO_COLOR
+    result = run_faqbot(input="how long does it last?\n/help\n/quit\nwhat is swedish massage\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    assert "\x1b[" not in out and "\x1b" not in out
+    assert_answer(out, kb["faq-how-long"])
+    assert "/help" in out and "/quit" in out  # the help text lists the commands
+    assert "Goodbye" in out
+    # Nothing after /quit is answered.
+    assert out.rstrip().endswith("Goodbye!")
+    assert kb["technique-swedish"].question not in out
+
+
+def test_piped_chat_numbered_pick_shows_that_suggestion(kb: bot.KnowledgeBase) -> None:
+    question = DECLINED[0]
+    reply = reply_to(Matcher(kb), question)
+    assert reply.entry is None and reply.suggestions
+    picked = reply.suggestions[0].entry
+
+    result = run_faqbot("chat", input=f"{question}\n1\n")
+    assert result.returncode == 0, result.stderr
+    declined, _, after = result.stdout.partition("Did you mean one of these?")
+    assert "I'm not sure" in declined
+    assert f"1. {picked.question}" in after
+    assert_answer(after.split(f"1. {picked.question}", 1)[1], picked)
+
+
+# --- pipes and imports ----------------------------------------------------------------------------------
+
+
+def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    questions = "\n".join(["how long does a couples massage last?", "what is swedish massage"] * 3000) + "\n"
+    command = f"{shlex.quote(sys.executable)} -m bot ask --json | head -1"
+    result = subprocess.run(
+        command, shell=True, input=questions, text=True, capture_output=True, timeout=60, cwd=tmp_path,
+        env=faqbot_env(),
+    )
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipe" not in result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["id"] == "faq-how-long"
+
+
+def test_ask_and_validate_do_not_import_prompt_toolkit(tmp_path: Path) -> None:
+    code = (
+        "import sys, bot.cli\n"
+        "codes = [bot.cli.main(['ask', '--json', 'how long?']), bot.cli.main(['validate'])]\n"
+        "print(codes, 'prompt_toolkit' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], text=True, capture_output=True, timeout=60, cwd=tmp_path, env=faqbot_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    *replies, summary, last = result.stdout.splitlines()
+    assert last in ("[0, 0] False", "[1, 0] False"), result.stdout
+    assert len(replies) == 1 and set(json.loads(replies[0])) == JSON_KEYS
+    assert "OK" in summary

@@ -1,0 +1,574 @@
+"""The KB loader: the default KB, file and directory KBs, and every validation rule, with real YAML files."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+import bot
+from bot import FaqbotError, Problem, load_kb
+
+from conftest import write
+
+REQUIRED_IDS = (
+    "faq-what-is-couples-massage",
+    "faq-back-pain-relief",
+    "faq-techniques-used",
+    "faq-must-be-a-couple",
+    "faq-what-to-expect",
+    "faq-how-long",
+    "overview",
+    "benefits",
+    "benefit-communication",
+    "benefit-relaxation",
+    "benefit-physical-health",
+    "techniques",
+    "technique-swedish",
+    "technique-deep-tissue",
+    "technique-trigger-point",
+    "tips",
+    "tip-prepare-environment",
+    "tip-set-mood",
+    "tip-communication",
+    "choosing-deep-tissue-or-relaxation",
+    "medical-conditions-precautions",
+)
+
+# One entry with every required field and nothing else, starting at line 2 of its file.
+GOOD = """\
+entries:
+  - id: a
+    question: What is a?
+    answer: A is the first letter.
+    source: FAQ
+"""
+
+
+def problems_of(path: Path) -> tuple[Problem, ...]:
+    """Load `path`, which must fail, check the error's shape, and return its problems."""
+    with pytest.raises(FaqbotError) as caught:
+        load_kb(path)
+    error = caught.value
+    assert error.problems, "a KB file problem must come with its Problem list"
+    lines = str(error).splitlines()
+    assert len(lines) == len(error.problems), "one line per problem"
+    for line, problem in zip(lines, error.problems):
+        assert re.fullmatch(rf"{re.escape(str(problem.path))}:\d+:\d+: (entry '[^']+': )?\S.*", line), line
+        assert line.startswith(f"{problem.path}:{problem.line}:{problem.column}: ")
+        if problem.entry_id:
+            assert f" entry '{problem.entry_id}': " in line
+        assert problem.message in line
+    return error.problems
+
+
+def only_problem(path: Path) -> Problem:
+    problems = problems_of(path)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def where(problem: Problem) -> tuple[int, int, str | None]:
+    return problem.line, problem.column, problem.entry_id
+
+
+# --- the default KB -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_kb() -> bot.KnowledgeBase:
+    return load_kb()
+
+
+def test_default_kb_has_every_required_entry(default_kb: bot.KnowledgeBase) -> None:
+    ids = [entry.id for entry in default_kb]
+    assert len(ids) == len(set(ids))
+    missing = [entry_id for entry_id in REQUIRED_IDS if entry_id not in default_kb]
+    assert missing == []
+    assert len(default_kb) >= len(REQUIRED_IDS)
+
+
+def test_default_kb_is_the_knowledge_directory(default_kb: bot.KnowledgeBase) -> None:
+    knowledge = Path(bot.__file__).resolve().parent.parent / "knowledge"
+    assert bot.default_kb_path().resolve() == knowledge.resolve()
+    assert default_kb.files == tuple(sorted(knowledge.glob("*.yaml")))
+
+
+def test_default_kb_faq_entries_have_source_faq(default_kb: bot.KnowledgeBase) -> None:
+    faq = [entry for entry in default_kb if entry.id.startswith("faq-")]
+    assert len(faq) >= 6
+    assert {entry.id: entry.source for entry in faq} == {entry.id: "FAQ" for entry in faq}
+
+
+SECTION_PATH = re.compile(r"[A-Z][^>]*[^\s>](?: > [A-Z][^>]*[^\s>])*")
+
+
+def test_default_kb_other_sources_are_section_paths(default_kb: bot.KnowledgeBase) -> None:
+    others = [entry for entry in default_kb if not entry.id.startswith("faq-")]
+    assert others
+    bad = {entry.id: entry.source for entry in others if not SECTION_PATH.fullmatch(entry.source)}
+    assert bad == {}
+    assert all(entry.source != "FAQ" for entry in others)
+    # A sub-section names its parent section first, as the article's headings do.
+    assert default_kb["technique-swedish"].source.startswith(default_kb["techniques"].source + " > ")
+    assert default_kb["benefit-relaxation"].source.startswith(default_kb["benefits"].source + " > ")
+
+
+def test_default_kb_has_a_title_and_every_entry_is_complete(default_kb: bot.KnowledgeBase) -> None:
+    assert default_kb.title and default_kb.title.strip() == default_kb.title
+    for entry in default_kb:
+        assert entry.question.strip() and entry.answer.strip() and entry.source.strip(), entry.id
+        assert all(related in default_kb and related != entry.id for related in entry.related), entry.id
+
+
+def test_entries_and_kb_are_frozen(default_kb: bot.KnowledgeBase) -> None:
+    entry = default_kb["faq-how-long"]
+    answer = entry.answer
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.answer = "changed"  # type: ignore[misc]
+    # A new attribute is refused too (CPython 3.11's frozen+slots dataclasses raise TypeError for it).
+    with pytest.raises((AttributeError, TypeError)):
+        entry.extra = "new attribute"  # type: ignore[attr-defined]
+    assert not hasattr(entry, "extra")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        default_kb.entries = ()  # type: ignore[misc]
+    assert isinstance(default_kb.entries, tuple)
+    assert isinstance(entry.alternates, tuple) and isinstance(entry.tips, tuple) and isinstance(entry.related, tuple)
+    assert load_kb()["faq-how-long"].answer == answer
+
+
+@pytest.mark.parametrize("footer", ["Jane Smith", "Related Articles", "recovery program"])
+def test_kb_content_never_contains_the_article_footer(default_kb: bot.KnowledgeBase, footer: str) -> None:
+    assert default_kb.files
+    for path in default_kb.files:
+        text = path.read_text(encoding="utf-8")
+        assert footer.lower() not in text.lower(), f"{path} contains {footer!r}"
+    for entry in default_kb:
+        everything = " ".join((*entry.phrasings, entry.answer, *entry.tips, entry.source))
+        assert footer.lower() not in everything.lower(), entry.id
+
+
+# --- a file, a directory ----------------------------------------------------------------------------
+
+
+def test_single_file_loads_with_all_fields(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", """\
+        title: Houseplants
+        description: Watering and light
+        disclaimer: Not professional advice.
+        entries:
+          - id: watering
+            question: How often should I water my houseplants?
+            alternates:
+              - watering schedule
+              - "when do plants need water"
+            answer: >-
+              When the top of the soil
+              feels dry.
+            tips: [Empty the saucer., Use water at room temperature.]
+            related: [light]
+            source: Plant guide > Watering
+          - id: light
+            question: How much light do plants need?
+            answer: "  Bright, indirect light.  "
+            source: Plant guide > Light
+        """)
+    kb = load_kb(path)
+    assert (kb.title, kb.description, kb.disclaimer) == ("Houseplants", "Watering and light", "Not professional advice.")
+    assert kb.files == (path,)
+    assert [entry.id for entry in kb] == ["watering", "light"]
+    watering = kb["watering"]
+    assert watering == bot.Entry(
+        id="watering",
+        question="How often should I water my houseplants?",
+        answer="When the top of the soil feels dry.",
+        source="Plant guide > Watering",
+        alternates=("watering schedule", "when do plants need water"),
+        tips=("Empty the saucer.", "Use water at room temperature."),
+        related=("light",),
+    )
+    assert watering.phrasings == ("How often should I water my houseplants?", "watering schedule", "when do plants need water")
+    assert kb["light"].answer == "Bright, indirect light."
+    assert "nope" not in kb and kb.get("nope") is None
+
+
+def test_directory_reads_yaml_files_sorted_and_ignores_others(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    write(kb_dir / "b-second.yaml", GOOD.replace("id: a", "id: from-b").replace("What is a?", "What is b?"))
+    write(kb_dir / "a-first.yml", "title: Letters\n" + GOOD.replace("id: a", "id: from-a"))
+    # Neither of these is YAML a KB could accept: reading them would be an error.
+    write(kb_dir / "README.md", "# Not YAML: [unclosed\n- : :\n")
+    write(kb_dir / "notes.txt", "entries: 42\n")
+    (kb_dir / "sub.yaml").mkdir()  # a directory that looks like a KB file is not one
+    kb = load_kb(kb_dir)
+    assert kb.files == (kb_dir / "a-first.yml", kb_dir / "b-second.yaml")
+    assert [entry.id for entry in kb] == ["from-a", "from-b"]
+    assert kb.title == "Letters"
+    assert load_kb(str(kb_dir)) == kb  # a str path works as well as a Path
+
+
+def test_single_yml_file_is_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yml", GOOD)
+    assert [entry.id for entry in load_kb(path)] == ["a"]
+
+
+def test_optional_fields_default_to_empty(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + "  - id: b\n    question: Q?\n    answer: B.\n    source: FAQ\n    tips:\n")
+    kb = load_kb(path)
+    for entry in kb:
+        assert (entry.alternates, entry.tips, entry.related) == ((), (), ()), entry.id
+    assert kb.title is None and kb.description is None and kb.disclaimer is None
+
+
+# --- validation: one rule at a time, with exact positions -------------------------------------------
+
+
+def test_unknown_field_suggests_the_right_one(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + "    alternate:\n      - what's a\n")
+    problem = only_problem(path)
+    assert where(problem) == (6, 5, "a")
+    assert problem.path == path
+    assert "unknown field 'alternate'" in problem.message
+    assert "did you mean 'alternates'" in problem.message
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", "titel: Letters\n" + GOOD)
+    problem = only_problem(path)
+    assert where(problem) == (1, 1, None)
+    assert "unknown top-level key 'titel'" in problem.message
+    assert "did you mean 'title'" in problem.message
+
+
+@pytest.mark.parametrize("field", ["id", "question", "answer", "source"])
+def test_missing_required_field(tmp_path: Path, field: str) -> None:
+    fields = [line for line in GOOD.splitlines()[1:] if not line.strip().removeprefix("- ").startswith(f"{field}:")]
+    fields[0] = "  - " + fields[0].strip().removeprefix("- ")  # the entry now starts at its first remaining field
+    path = write(tmp_path / "kb.yaml", "\n".join(["entries:", *fields]) + "\n")
+    problem = only_problem(path)
+    assert where(problem) == (2, 5, None if field == "id" else "a")
+    assert problem.message == f"missing required field '{field}'"
+
+
+def test_empty_and_blank_required_fields(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: a
+            question: "   "
+            answer: ''
+            source: FAQ
+            tips:
+              - Fine.
+              - "  "
+        """)
+    problems = problems_of(path)
+    assert [where(p) for p in problems] == [(3, 15, "a"), (4, 13, "a"), (8, 9, "a")]
+    assert "'question' is empty" in problems[0].message
+    assert "'answer' is empty" in problems[1].message
+    assert "tips" in problems[2].message and "empty" in problems[2].message
+
+
+def test_required_field_with_no_value(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD.replace("source: FAQ", "source:"))
+    problem = only_problem(path)
+    assert where(problem) == (5, 12, "a")
+    assert "'source'" in problem.message
+
+
+def test_wrong_types(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: a
+            question: 42
+            answer: true
+            alternates: just one phrasing
+            tips:
+              - A fine tip.
+              - [a, nested, list]
+            related: {b: c}
+            source: FAQ
+        """)
+    problems = problems_of(path)
+    assert [where(p) for p in problems] == [(3, 15, "a"), (4, 13, "a"), (5, 17, "a"), (8, 9, "a"), (9, 14, "a")]
+    question, answer, alternates, tip, related = (p.message for p in problems)
+    assert "'question' must be text" in question and "number" in question and "quotes" in question
+    assert "'answer' must be text" in answer and "boolean" in answer and "quotes" in answer
+    assert "'alternates' must be a list" in alternates
+    assert "tips" in tip and "must be text" in tip and "list" in tip
+    assert "'related' must be a list" in related
+
+
+@pytest.mark.parametrize("bad_id", ["Not_Kebab", "faq how long", "faq--long", "-faq", "faq-", "Faq-long"])
+def test_id_must_be_kebab_case(tmp_path: Path, bad_id: str) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD.replace("id: a", f"id: '{bad_id}'"))
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == (2, 9)
+    assert f"id '{bad_id}'" in problem.message and "kebab-case" in problem.message
+
+
+def test_duplicate_ids_across_files_name_both_places(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    first = write(kb_dir / "one.yaml", GOOD)
+    second = write(kb_dir / "two.yaml", "# a comment\n" + GOOD.replace("What is a?", "What is A?"))
+    problem = only_problem(kb_dir)
+    assert problem.path == second
+    assert where(problem) == (3, 5, "a")
+    assert "duplicate id" in problem.message
+    assert f"{first}:2" in problem.message
+    assert str(problem).startswith(f"{second}:3:5: ")
+
+
+def test_duplicate_id_within_one_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + GOOD.replace("entries:\n", ""))
+    problem = only_problem(path)
+    assert where(problem) == (6, 5, "a")
+    assert f"{path}:2" in problem.message
+
+
+DUPLICATE_KEY = GOOD + "    question: What is a, again?\n"
+
+
+def test_duplicate_key_within_an_entry(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", DUPLICATE_KEY)
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == (6, 5)
+    assert "duplicate key 'question'" in problem.message and "line 3" in problem.message
+
+
+def test_duplicate_key_within_an_entry_names_the_entry(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", DUPLICATE_KEY)
+    assert only_problem(path).entry_id == "a"
+
+
+def test_related_unknown_id_suggests_the_close_one(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: watering
+            question: How often should I water?
+            answer: When the soil is dry.
+            source: FAQ
+          - id: light
+            question: How much light?
+            answer: Bright, indirect.
+            related: [watering, waterin, zzz-nothing-like-it]
+            source: FAQ
+        """)
+    problems = problems_of(path)
+    assert [where(p) for p in problems] == [(9, 25, "light"), (9, 34, "light")]
+    assert problems[0].message == "'related' names unknown id 'waterin' (did you mean 'watering'?)"
+    assert "unknown id 'zzz-nothing-like-it'" in problems[1].message
+    assert "did you mean" not in problems[1].message
+
+
+def test_related_naming_itself(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + "    related:\n      - a\n")
+    problem = only_problem(path)
+    assert where(problem) == (7, 9, "a")
+    assert "itself" in problem.message
+
+
+def test_related_may_point_into_another_file(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    write(kb_dir / "one.yaml", GOOD + "    related: [b]\n")
+    write(kb_dir / "two.yaml", GOOD.replace("id: a", "id: b") + "    related: [a]\n")
+    kb = load_kb(kb_dir)
+    assert (kb["a"].related, kb["b"].related) == (("b",), ("a",))
+
+
+def test_title_set_in_two_files(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    first = write(kb_dir / "one.yaml", "title: One\n" + GOOD)
+    second = write(kb_dir / "two.yaml", "title: Two\n" + GOOD.replace("id: a", "id: b"))
+    problem = only_problem(kb_dir)
+    assert problem.path == second
+    assert where(problem) == (1, 1, None)
+    assert "'title' is already set" in problem.message and str(first) in problem.message
+
+
+def test_missing_entries(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD.replace("entries:", "entires:"))
+    problems = problems_of(path)
+    assert [where(p) for p in problems] == [(1, 1, None), (1, 1, None)]
+    messages = " | ".join(p.message for p in problems)
+    assert "unknown top-level key 'entires'" in messages and "did you mean 'entries'" in messages
+    assert "missing 'entries'" in messages
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("entries:\n  id: a\n  question: Q?\n", (2, 3)),
+        ("title: T\nentries: just some text\n", (2, 10)),
+    ],
+    ids=["mapping", "scalar"],
+)
+def test_entries_not_a_list(tmp_path: Path, text: str, position: tuple[int, int]) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", text))
+    assert (problem.line, problem.column) == position
+    assert "'entries' must be a list" in problem.message
+
+
+def test_entry_that_is_a_scalar(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + "  - just a question?\n")
+    problem = only_problem(path)
+    assert where(problem) == (6, 5, None)
+    assert "each entry must be a mapping" in problem.message
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"], ids=["empty", "blank-lines", "comment"])
+def test_empty_file(tmp_path: Path, text: str) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", text))
+    assert where(problem) == (1, 1, None)
+    assert "empty" in problem.message
+
+
+def test_top_level_is_a_list(tmp_path: Path) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", "# a KB\n- id: a\n  question: Q?\n"))
+    assert where(problem) == (2, 1, None)
+    assert "expected a mapping" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        (GOOD.replace("answer: A is the first letter.", "answer: A: the first letter."), (4, 14)),
+        (GOOD.replace("question: What is a?", 'question: "What is a?'), (6, 1)),
+        (GOOD + "  - id: b\n\tquestion: tab-indented\n", (7, 1)),
+    ],
+    ids=["colon-in-plain-scalar", "unclosed-quote", "tab"],
+)
+def test_invalid_yaml_syntax_reports_its_line(tmp_path: Path, text: str, position: tuple[int, int]) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", text))
+    assert problem.message.startswith("invalid YAML: ")
+    assert (problem.line, problem.column) == position
+    assert "Traceback" not in problem.message and "\n" not in problem.message
+
+
+NOT_UTF8 = GOOD.replace("A is the first letter.", "A is caf\udce9.").encode("utf-8", "surrogateescape")
+
+
+def test_non_utf8_bytes(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", NOT_UTF8)
+    problem = only_problem(path)
+    assert "UTF-8" in problem.message
+    assert problem.entry_id is None
+
+
+def test_non_utf8_bytes_reports_the_line_of_the_bad_byte(tmp_path: Path) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", NOT_UTF8))
+    assert (problem.line, problem.column) == (4, 21)
+
+
+def test_nonexistent_path(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-kb.yaml"
+    with pytest.raises(FaqbotError) as caught:
+        load_kb(missing)
+    assert str(missing) in str(caught.value)
+    assert "no such file" in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize("contents", [[], ["README.md", "notes.txt"]], ids=["empty", "no-yaml"])
+def test_directory_without_yaml_files(tmp_path: Path, contents: list[str]) -> None:
+    kb_dir = tmp_path / "kb"
+    kb_dir.mkdir()
+    for name in contents:
+        write(kb_dir / name, GOOD)  # valid KB text, but not in a *.yaml file
+    with pytest.raises(FaqbotError) as caught:
+        load_kb(kb_dir)
+    assert str(kb_dir) in str(caught.value)
+    assert "no *.yaml files" in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+
+
+# --- reporting everything at once, and never half-loading -------------------------------------------
+
+
+def test_all_problems_reported_at_once_sorted_by_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: c
+            answer: No question here.
+            source: FAQ
+          - id: Bad_Id
+            question: Q?
+            answer: A.
+            source: FAQ
+          - id: a
+            question: Q?
+            answer: A.
+            source: FAQ
+            alternate: [typo]
+        """)
+    problems = problems_of(path)
+    assert [where(p) for p in problems] == [(2, 5, "c"), (5, 9, "Bad_Id"), (13, 5, "a")]
+    assert "missing required field 'question'" in problems[0].message
+    assert "kebab-case" in problems[1].message
+    assert "unknown field 'alternate'" in problems[2].message
+
+
+def test_problems_in_several_files_all_reported(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    one = write(kb_dir / "one.yaml", GOOD.replace("source: FAQ", "source: 7"))
+    two = write(kb_dir / "two.yaml", "\n" + GOOD.replace("id: a", "id: b").replace("answer: A", "answr: A"))
+    problems = problems_of(kb_dir)
+    assert [(p.path, p.line) for p in problems] == [(one, 5), (two, 3), (two, 5)]
+
+
+def test_nothing_half_loads(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    write(kb_dir / "good.yaml", GOOD)
+    bad = write(kb_dir / "zz-bad.yaml", GOOD.replace("id: a", "id: b").replace("question: What is a?", "question:"))
+    result = None
+    with pytest.raises(FaqbotError) as caught:
+        result = load_kb(kb_dir)
+    assert result is None
+    assert {p.path for p in caught.value.problems} == {bad}
+    assert load_kb(kb_dir / "good.yaml")["a"].question == "What is a?"  # the good file alone is fine
+
+
+# --- YAML tags that would run code --------------------------------------------------------------------
+
+TAG = "!!python/object/apply:os.system"
+
+
+def tag_cases(marker: Path) -> dict[str, str]:
+    command = f"[\"touch '{marker}'\"]"
+    return {
+        "scalar-value": GOOD.replace("answer: A is the first letter.", f"answer: {TAG} \"touch '{marker}'\""),
+        "sequence-as-text": GOOD.replace("question: What is a?", f"question: {TAG} {command}"),
+        "sequence-as-list": GOOD + f"    tips: {TAG} {command}\n",
+        "entry": GOOD + f"  - {TAG} {command}\n",
+        "top-level": f"--- {TAG}\n" + GOOD,
+    }
+
+
+@pytest.mark.parametrize("case", ["scalar-value", "sequence-as-text", "sequence-as-list", "entry", "top-level"])
+def test_python_tags_are_never_executed(tmp_path: Path, case: str) -> None:
+    marker = tmp_path / "executed"
+    path = write(tmp_path / "kb.yaml", tag_cases(marker)[case])
+    try:
+        load_kb(path)
+    except FaqbotError:
+        pass
+    assert not marker.exists()
+
+
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "scalar-value",
+        "sequence-as-text",
+        "entry",
+        "sequence-as-list",
+        "top-level",
+    ],
+)
+def test_python_tags_are_refused(tmp_path: Path, case: str) -> None:
+    path = write(tmp_path / "kb.yaml", tag_cases(tmp_path / "executed")[case])
+    problems = problems_of(path)
+    assert all(p.path == path for p in problems)

@@ -16,6 +16,7 @@ expected id and a dash, as `technique-swedish-strokes` does for `technique-swedi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import yaml
 
 from .errors import FaqbotError
 from .matcher import Candidate, Matcher
+from .reply import verdict
 
 __all__ = ["LabeledQuestion", "Outcome", "Report", "load_questions", "evaluate"]
 
@@ -56,7 +58,8 @@ class Outcome:
 
     @property
     def answered(self) -> bool:
-        return bool(self.ranked) and self.ranked[0].score >= self.threshold
+        """Whether the bot gives an answer (its first-ranked entry) rather than declining or asking."""
+        return verdict(self.ranked, self.threshold)[0] is not None
 
     @property
     def correct(self) -> bool:
@@ -103,6 +106,14 @@ class Report:
 
     def counts(self) -> tuple[int, int]:
         return len(self._in_scope()), len(self._out_of_scope())
+
+    def at(self, threshold: float) -> Report:
+        """The same questions and rankings judged at another threshold (no rescoring)."""
+        return Report(tuple(Outcome(o.question, o.ranked, threshold) for o in self.outcomes))
+
+    def sweep(self, thresholds: Sequence[float] = tuple(range(0, 101, 2))) -> list[tuple[float, float, float]]:
+        """(threshold, answered correctly, declined) at each threshold, to choose one from data."""
+        return [(t, (r := self.at(t)).answered_correctly, r.declined) for t in thresholds]
 
 
 def _share(flags: object) -> float:

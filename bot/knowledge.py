@@ -24,14 +24,18 @@ try:  # The C loader is many times faster; both give yaml.safe_load semantics.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-__all__ = ["Entry", "KnowledgeBase", "default_kb_path", "load_kb"]
+__all__ = ["Entry", "KnowledgeBase", "Safety", "WarningSign", "default_kb_path", "load_kb"]
 
 KB_SUFFIXES = (".yaml", ".yml")
 TEXT_FIELDS = ("id", "question", "answer", "source")
 LIST_FIELDS = ("alternates", "tips", "related")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
-FILE_FIELDS = (*KB_FIELDS, "synonyms", "entries")
+FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")
+SIGN_FIELDS = ("name", "patterns")
+# Generous for any hand-written KB (the default one is under 100 kB), small enough to refuse a
+# file that would take minutes and gigabytes to parse.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 _KEBAB_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 # The tags yaml.safe_load understands; any other (such as !!python/object) is refused.
 _SAFE_TAGS = frozenset(
@@ -59,6 +63,22 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class WarningSign:
+    """A sign that needs a doctor rather than an answer, and the words people use for it."""
+
+    name: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Safety:
+    """The notice shown, before any answer, when a question mentions one of the warning signs."""
+
+    notice: str
+    signs: tuple[WarningSign, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """A validated, immutable set of entries.
 
@@ -75,6 +95,7 @@ class KnowledgeBase:
     description: str | None = None
     disclaimer: str | None = None
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    safety: Safety | None = None
     _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,10 +137,11 @@ def kb_files(path: Path) -> list[Path]:
     raise FaqbotError(f"{path}: no such file or directory")
 
 
-def load_kb(path: str | Path | None = None) -> KnowledgeBase:
+def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BYTES) -> KnowledgeBase:
     """Load and validate a KB from a YAML file or a directory of them (the default KB if None).
 
-    Raises FaqbotError listing every problem found, one per line as file:line:column.
+    Raises FaqbotError listing every problem found, one per line as file:line:column. A file
+    larger than `max_file_bytes` is refused unread, since a KB may come from anyone.
 
     Examples
     --------
@@ -130,15 +152,21 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     root = Path(path) if path is not None else default_kb_path()
     files = kb_files(root)
     problems: list[Problem] = []
-    parsed = [_FileReader(f, problems).read() for f in files]
+    parsed = [_FileReader(f, problems, max_file_bytes).read() for f in files]
 
     entries: list[Entry] = []
     first_seen: dict[str, Problem] = {}
     related_refs: list[tuple[str, str, Problem]] = []
     kb_values: dict[str, tuple[str, Path]] = {}
+    safety: tuple[Safety, Path] | None = None
     synonyms: dict[str, tuple[str, ...]] = {}
     variant_of: dict[str, tuple[str, Problem]] = {}
     for doc in parsed:
+        if doc.safety is not None:
+            if safety is not None:
+                problems.append(doc.where("safety", f"'safety' is already set in {safety[1]}; set it in one file"))
+            else:
+                safety = (doc.safety, doc.path)
         for canonical, variants, spot in doc.synonyms:
             for variant in variants:
                 if variant in variant_of and variant_of[variant][0] != canonical:
@@ -181,6 +209,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         entries=tuple(entries),
         files=tuple(files),
         synonyms=synonyms,
+        safety=safety[0] if safety else None,
         **{key: value for key, (value, _) in kb_values.items()},
     )
 
@@ -210,6 +239,7 @@ class _ParsedFile:
     kb_spots: dict[str, Problem] = field(default_factory=dict)
     related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
     synonyms: list[tuple[str, tuple[str, ...], Problem]] = field(default_factory=list)
+    safety: Safety | None = None
 
     def where(self, key: str, message: str) -> Problem:
         return _at(self.kb_spots[key], message, None)
@@ -222,8 +252,9 @@ class _FileReader:
     deeper is a type error, never recursed into, which keeps aliases from multiplying the work.
     """
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
+    def __init__(self, path: Path, problems: list[Problem], max_bytes: int = MAX_FILE_BYTES) -> None:
         self.path = path
+        self.max_bytes = max_bytes
         self.problems = problems
         self.result = _ParsedFile(path)
         self.entry_id: str | None = None
@@ -237,7 +268,15 @@ class _FileReader:
 
     def read(self) -> _ParsedFile:
         try:
-            text = self.path.read_bytes().decode("utf-8")
+            size = self.path.stat().st_size
+            if size > self.max_bytes:
+                self.problem(None, f"the file is {size:,} bytes, more than the limit of {self.max_bytes:,}")
+                return self.result
+            data = self.path.read_bytes()
+            if data.startswith(b"\xef\xbb\xbf"):
+                self.problem(None, "the file starts with a byte-order mark (BOM); save it as UTF-8 without one")
+                return self.result
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             before = exc.object[: exc.start].decode("utf-8", errors="replace")
             line = before.count("\n") + 1
@@ -258,6 +297,8 @@ class _FileReader:
             mark = exc.problem_mark or exc.context_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             reason = exc.problem or exc.context or "invalid YAML"
+            if mark and _char_at(text, mark.line, mark.column) == "\t":
+                reason = "a tab character; YAML indents with spaces only"
             self.problems.append(Problem(self.path, line, column, f"invalid YAML: {reason}"))
         except yaml.YAMLError as exc:
             self.problem(None, f"invalid YAML: {exc}")
@@ -311,6 +352,9 @@ class _FileReader:
                 entries_node = value_node
             elif key == "synonyms":
                 self.read_synonyms(loader, value_node)
+            elif key == "safety":
+                self.result.kb_spots["safety"] = self.spot(key_node)
+                self.read_safety(loader, value_node)
             elif key in KB_FIELDS:
                 value = self.text(loader, key, value_node)
                 if value is not None:
@@ -319,7 +363,7 @@ class _FileReader:
             else:
                 self.problem(key_node, f"unknown top-level key '{key}'{_did_you_mean(key, list(FILE_FIELDS))}")
         if entries_node is None:
-            if not self.result.synonyms and not self.result.kb_values:
+            if not self.result.synonyms and not self.result.kb_values and self.result.safety is None:
                 self.problem(root, "missing 'entries' (the list of entries)")
         elif isinstance(entries_node, yaml.ScalarNode) and self.value(loader, entries_node) is None:
             pass  # `entries:` with nothing after it: no entries in this file
@@ -347,6 +391,67 @@ class _FileReader:
                 continue
             normalized = tuple(v for v in dict.fromkeys(normalize(v) for v in variants) if v)
             self.result.synonyms.append((normalize(canonical), normalized, self.spot(key_node)))
+
+    def read_safety(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+        """`safety:` holds a `notice` and the warning `signs` (each a `name` and its `patterns`)."""
+        if not self.safe(node):
+            return
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "'safety' must be a mapping with 'notice' and 'signs'")
+            return
+        notice: str | None = None
+        signs: list[WarningSign] | None = None
+        for key, key_node, value_node in self.mapping_items(loader, node):
+            if key == "notice":
+                notice = self.text(loader, "notice", value_node)
+            elif key == "signs":
+                signs = self.read_signs(loader, value_node)
+            else:
+                self.problem(key_node, f"unknown safety field '{key}'{_did_you_mean(key, ['notice', 'signs'])}")
+        if notice is None and not any(k == "notice" for k, _, _ in self.mapping_items(loader, node)):
+            self.problem(node, "'safety' is missing 'notice'")
+        if signs is None and not any(k == "signs" for k, _, _ in self.mapping_items(loader, node)):
+            self.problem(node, "'safety' is missing 'signs'")
+        if notice is not None and signs is not None:
+            self.result.safety = Safety(notice, tuple(signs))
+
+    def read_signs(self, loader: yaml.BaseLoader, node: yaml.Node) -> list[WarningSign] | None:
+        if not self.safe(node):
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, "'signs' must be a list of warning signs, each with 'name' and 'patterns'")
+            return None
+        signs: list[WarningSign] = []
+        ok = True
+        for sign_node in node.value:
+            if not self.safe(sign_node):
+                ok = False
+                continue
+            if not isinstance(sign_node, yaml.MappingNode):
+                self.problem(sign_node, "each warning sign must be a mapping with 'name' and 'patterns'")
+                ok = False
+                continue
+            values: dict[str, object] = {}
+            for key, key_node, value_node in self.mapping_items(loader, sign_node):
+                if key == "name":
+                    values[key] = self.text(loader, key, value_node)
+                elif key == "patterns":
+                    values[key] = self.text_list(loader, key, value_node)
+                else:
+                    self.problem(key_node, f"unknown warning-sign field '{key}'{_did_you_mean(key, list(SIGN_FIELDS))}")
+                    ok = False
+            for required in SIGN_FIELDS:
+                if required not in values:
+                    self.problem(sign_node, f"warning sign is missing '{required}'")
+                    ok = False
+            if ok and all(values.get(k) for k in SIGN_FIELDS):
+                signs.append(WarningSign(values["name"], values["patterns"]))  # type: ignore[arg-type]
+            elif values.get("patterns") == ():
+                self.problem(sign_node, "warning sign needs at least one pattern")
+                ok = False
+            else:
+                ok = False
+        return signs if ok else None
 
     def text(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> str | None:
         """A required non-blank text value, or None after reporting why not."""
@@ -425,6 +530,11 @@ class _FileReader:
             if (entry.id, target) in self.result.related_spots:
                 self.problem(target_node, f"'related' lists '{target}' twice")
             self.result.related_spots[(entry.id, target)] = self.spot(target_node)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 def _describe_node(node: yaml.Node) -> str:

@@ -1,14 +1,14 @@
 """The immutable match index over a KB and its scoring.
 
-A question is compared with every phrasing of every entry (its question and alternates) in two
-ways, then with the entry's whole text:
+A question is compared with every phrasing of every entry (its question and alternates), then with
+the entry's whole text. See docs/matching.md for what each part does and what it is worth.
 
-* word overlap weighted by how rare each word is in the KB (IDF), so "couples massage", which
-  every entry mentions, counts for little, and a word the KB never uses ("refund", "pilates")
-  counts fully against a match;
-* a character-level fuzzy ratio of the whole strings (rapidfuzz), which catches near-verbatim
-  questions and typos spread across words;
-* coverage: how much of the question's weight the entry's answer, tips and source also explain.
+* overlap: the words the question shares with a phrasing, weighted by how rare each word is in
+  the KB (IDF), so "couples massage", which every entry mentions, counts for little, while a word
+  the KB never uses ("refund", "pilates") counts fully against every entry;
+* fuzzy: a character-level ratio of the whole strings (rapidfuzz), for near-verbatim questions;
+* coverage: how much of the question's weight the entry explains, counting its answer, tips and
+  source too, so a keyword that only the answer mentions ("incense") still finds its entry.
 
 The parts are fused into one 0-100 score; below the threshold, `match` returns None.
 """
@@ -16,23 +16,29 @@ The parts are fused into one 0-100 score; below the threshold, `match` returns N
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from .knowledge import Entry, KnowledgeBase
-from .normalize import content_words, normalize
+from .normalize import Analyzer, content_words, stem
 
-__all__ = ["Candidate", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
+__all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
 
-# Chosen from the threshold sweep over tests/questions/tune.yaml (see README, "Matching quality").
+# Chosen from the threshold sweep over tests/questions/tune.yaml (see docs/quality.md).
 DEFAULT_THRESHOLD = 50.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
-# A word within this fuzzy ratio of a KB word is taken as a typo of it.
-_TYPO_CUTOFF = 80.0
-_MIN_TYPO_LENGTH = 4
+
+# Weights of the parts, tuned on tests/questions/tune.yaml (docs/matching.md).
+_OVERLAP_SHARE = 0.6  # of a phrasing's score; the rest is the fuzzy ratio
+_PHRASE_SHARE = 0.5  # of an entry's score; the rest is coverage
+_BODY_CREDIT = 0.6  # a word found only in the answer, tips or source earns this much of its weight
+_TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken for
+_MIN_TYPO_LENGTH = 5
+_UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
+_UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,36 @@ class Candidate:
     entry: Entry
     score: float
     phrasing: str
+
+
+@dataclass(frozen=True, slots=True)
+class WordWeight:
+    """One word of a question: what KB word it was read as (None: unknown) and what it weighs."""
+
+    word: str
+    kb_word: str | None
+    weight: float
+    found_in: str  # "phrasing", "answer" or "" for an entry that lacks it
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why an entry scored what it did for a question."""
+
+    candidate: Candidate
+    overlap: float
+    fuzzy: float
+    coverage: float
+    words: tuple[WordWeight, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    text: str
+    credit: dict[str, float]  # KB word -> the weight the question earns with it
+    total: float  # the question's whole weight, unknown words included
+    unknown: float  # the share of that weight in words the KB does not know
+    readings: tuple[tuple[str, str | None, float], ...]  # (word, KB word or None, weight)
 
 
 class Matcher:
@@ -58,8 +94,9 @@ class Matcher:
     """
 
     __slots__ = (
-        "_kb", "_threshold", "_phrasings", "_normalized", "_owner", "_phrase_words", "_phrase_weight",
-        "_entry_words", "_weight", "_unknown_weight", "_vocabulary",
+        "_kb", "_threshold", "_analyzer", "_phrasings", "_analyzed", "_owner", "_phrase_words",
+        "_phrase_weight", "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight",
+        "_surface",
     )
 
     def __init__(self, kb: KnowledgeBase, *, threshold: float = DEFAULT_THRESHOLD) -> None:
@@ -67,29 +104,33 @@ class Matcher:
             raise ValueError("threshold must be between 0 and 100")
         self._kb = kb
         self._threshold = float(threshold)
-        phrasings: list[str] = []
-        owner: list[int] = []
-        entry_words: list[frozenset[str]] = []
-        for index, entry in enumerate(kb.entries):
-            phrasings.extend(entry.phrasings)
-            owner.extend([index] * len(entry.phrasings))
-            body = " ".join((*entry.phrasings, entry.answer, *entry.tips, entry.source))
-            entry_words.append(frozenset(content_words(normalize(body))))
-        self._phrasings = tuple(phrasings)
-        self._normalized = tuple(normalize(p) for p in phrasings)
-        self._owner = tuple(owner)
-        self._entry_words = tuple(entry_words)
+        self._analyzer = analyzer = Analyzer(kb.synonyms)
+        self._phrasings = tuple(p for e in kb.entries for p in e.phrasings)
+        self._owner = tuple(i for i, e in enumerate(kb.entries) for _ in e.phrasings)
+        self._analyzed = tuple(analyzer.text(p) for p in self._phrasings)
+        self._phrase_words = tuple(frozenset(analyzer.words(p)) for p in self._phrasings)
 
-        # IDF over entries, smoothed so that a word in every entry still weighs a little.
+        phrase_sets: list[set[str]] = [set() for _ in kb.entries]
+        for owner, words in zip(self._owner, self._phrase_words):
+            phrase_sets[owner] |= words
+        self._entry_phrase_words = tuple(frozenset(s) for s in phrase_sets)
+        self._entry_body_words = tuple(
+            frozenset(analyzer.words(" ".join((e.answer, *e.tips, e.source)))) - phrase_sets[i]
+            for i, e in enumerate(kb.entries)
+        )
+
+        # IDF over entries, smoothed so that a word in every entry still weighs a little, and a
+        # word in no entry weighs most of all.
         count = max(len(kb.entries), 1)
-        document_frequency: dict[str, int] = {}
-        for words in entry_words:
-            for word in words:
-                document_frequency[word] = document_frequency.get(word, 0) + 1
-        self._weight = {w: math.log(1 + count / df) for w, df in document_frequency.items()}
-        self._unknown_weight = math.log(1 + count / 0.5)
-        self._vocabulary = tuple(sorted(self._weight))
-        self._phrase_words = tuple(frozenset(content_words(n)) for n in self._normalized)
+        frequency: dict[str, int] = {}
+        for phrase_words, body_words in zip(self._entry_phrase_words, self._entry_body_words):
+            for word in phrase_words | body_words:
+                frequency[word] = frequency.get(word, 0) + 1
+        self._weight = {w: math.log(1 + count / df) for w, df in frequency.items()}
+        self._unknown_weight = _UNKNOWN_WEIGHT * math.log(1 + count)
+        self._surface = tuple(
+            sorted({w for p in self._analyzed for w in content_words(p, stemmed=False) if len(w) >= _MIN_TYPO_LENGTH})
+        )
         self._phrase_weight = tuple(sum(self._weight[w] for w in words) or 1.0 for words in self._phrase_words)
 
     @property
@@ -107,50 +148,106 @@ class Matcher:
 
     def rank(self, text: str, *, k: int = 3) -> tuple[Candidate, ...]:
         """The `k` best-scoring entries for `text`, best first, whatever their scores."""
-        query = normalize(text[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
-        if not query or k <= 0:
+        query = self._read(text)
+        if query is None or k <= 0:
             return ()
-        credit, total = self._credit(content_words(query))
-        fuzzy = process.extract(query, self._normalized, scorer=fuzz.token_sort_ratio, limit=None)
-        best_phrase: dict[int, tuple[float, int]] = {}
-        for _, ratio, index in fuzzy:
-            words = self._phrase_words[index]
-            common = sum(credit.get(w, 0.0) for w in words)
-            recall = common / total
-            precision = common / self._phrase_weight[index]
-            overlap = 2 * recall * precision / (recall + precision) if common else 0.0
-            phrase_score = 0.6 * overlap + 0.4 * ratio / 100
-            owner = self._owner[index]
-            if owner not in best_phrase or phrase_score > best_phrase[owner][0]:
-                best_phrase[owner] = (phrase_score, index)
-        scored = []
-        for owner, (phrase_score, index) in best_phrase.items():
-            coverage = sum(c for w, c in credit.items() if w in self._entry_words[owner]) / total
-            score = 100 * (0.7 * phrase_score + 0.3 * coverage)
-            scored.append(Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index]))
+        scored = [
+            Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
+            for owner, (score, index, *_parts) in self._score(query).items()
+        ]
         scored.sort(key=lambda c: -c.score)
         return tuple(scored[:k])
 
-    def _credit(self, words: Sequence[str]) -> tuple[dict[str, float], float]:
-        """Map the question's words onto KB words (fixing typos) with the weight each earns.
+    def explain(self, text: str, entry_id: str | None = None) -> Explanation | None:
+        """Why `entry_id` (default: the best entry) scores what it does for `text`."""
+        query = self._read(text)
+        if query is None:
+            return None
+        scores = self._score(query)
+        if entry_id is None:
+            owner = max(scores, key=lambda o: scores[o][0])
+        else:
+            owner = next((i for i, e in enumerate(self._kb.entries) if e.id == entry_id), None)
+            if owner is None:
+                raise KeyError(entry_id)
+        score, index, overlap, fuzzy, coverage = scores[owner]
+        words = tuple(
+            WordWeight(word, known, round(weight, 2), self._where(owner, known)) for word, known, weight in query.readings
+        )
+        candidate = Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
+        return Explanation(candidate, round(100 * overlap, 1), round(100 * fuzzy, 1), round(100 * coverage, 1), words)
 
-        Returns the credit per KB word and the question's total weight, in which words the KB
-        does not know count fully, so they pull every score down.
+    def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
+        """Each meaningful word of `text` with the KB word it was read as (None: the KB lacks it)."""
+        query = self._read(text)
+        return tuple((word, known) for word, known, _ in query.readings) if query else ()
+
+    def _where(self, owner: int, word: str | None) -> str:
+        if word in self._entry_phrase_words[owner]:
+            return "phrasing"
+        return "answer" if word in self._entry_body_words[owner] else ""
+
+    def _read(self, text: str) -> _Query | None:
+        """Analyze the question and map its words onto KB words, forgiving typos.
+
+        Words the KB does not know count fully in the question's weight, so they pull every
+        entry's score down: that is what makes the matcher decline off-topic questions.
         """
+        analyzed = self._analyzer.text(text[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
+        if not analyzed:
+            return None
         credit: dict[str, float] = {}
+        readings = []
         total = 0.0
-        for word in words:
-            if word in self._weight:
-                known, similarity = word, 1.0
-            elif len(word) >= _MIN_TYPO_LENGTH and self._vocabulary:
-                found = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF)
-                known, similarity = (found[0], found[1] / 100) if found else (None, 0.0)
-            else:
-                known, similarity = None, 0.0
-            if known is None:
-                total += self._unknown_weight
-                continue
-            weight = self._weight[known]
+        for word in dict.fromkeys(content_words(analyzed, stemmed=False)):  # a repeated word counts once
+            known, similarity = self._known(word)
+            weight = self._weight[known] if known else self._unknown_weight
+            readings.append((word, known, weight))
             total += weight
-            credit[known] = max(credit.get(known, 0.0), weight * similarity)
-        return credit, total or 1.0
+            if known:
+                credit[known] = max(credit.get(known, 0.0), weight * similarity)
+        unknown = sum(weight for _, known, weight in readings if known is None)
+        return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings))
+
+    def _known(self, word: str) -> tuple[str | None, float]:
+        """The KB word (stem) that `word` is, or is a typo of, and how sure that reading is."""
+        stemmed = stem(word)
+        if stemmed in self._weight:
+            return stemmed, 1.0
+        if len(word) < _MIN_TYPO_LENGTH:
+            return None, 0.0
+        # Typos are looked up among the KB's own spellings of 5 letters or more, not stems: one
+        # edit (two for long words) with the first letter right, as people rarely miss that one.
+        # Shorter words are too often other real words ("move" is one edit from "movie").
+        limit = 1 if len(word) < 8 else 2
+        found = process.extractOne(word, self._surface, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+        if found and found[0][0] == word[0]:
+            return stem(found[0]), _TYPO_CREDIT
+        return None, 0.0
+
+    def _score(self, query: _Query) -> dict[int, tuple[float, int, float, float, float]]:
+        """Per entry: (score, best phrasing index, overlap, fuzzy, coverage)."""
+        credit, total = query.credit, query.total
+        ratios = process.extract(query.text, self._analyzed, scorer=fuzz.token_sort_ratio, limit=None)
+        best: dict[int, tuple[float, int, float, float]] = {}
+        for _, ratio, index in ratios:
+            common = sum(credit.get(w, 0.0) for w in self._phrase_words[index])
+            recall = common / total
+            precision = common / self._phrase_weight[index]
+            overlap = 2 * recall * precision / (recall + precision) if common else 0.0
+            fuzzy = ratio / 100
+            phrase = _OVERLAP_SHARE * overlap + (1 - _OVERLAP_SHARE) * fuzzy
+            owner = self._owner[index]
+            if owner not in best or phrase > best[owner][0]:
+                best[owner] = (phrase, index, overlap, fuzzy)
+        scores = {}
+        for owner, (phrase, index, overlap, fuzzy) in best.items():
+            in_phrasings, in_body = self._entry_phrase_words[owner], self._entry_body_words[owner]
+            explained = sum(
+                c if w in in_phrasings else _BODY_CREDIT * c if w in in_body else 0.0 for w, c in credit.items()
+            )
+            coverage = explained / total
+            score = 100 * (_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage) * (1 - _UNKNOWN_PENALTY * query.unknown)
+            scores[owner] = (score, index, overlap, fuzzy, coverage)
+        return scores
+

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["Analyzer", "normalize", "stem", "content_words", "STOPWORDS"]
+__all__ = ["Analyzer", "normalize", "singular", "stem", "content_words", "STOPWORDS"]
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -57,6 +57,19 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def singular(word: str) -> str:
+    """A plural noun's singular by the commonest English rules (-s, -ies); other words unchanged.
+
+    Examples
+    --------
+    >>> [singular(w) for w in ("mates", "therapies", "backaches", "glass", "is")]
+    ['mate', 'therapy', 'backache', 'glass', 'is']
+    """
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
+
+
 def content_words(normalized: str, *, stemmed: bool = True) -> tuple[str, ...]:
     """Stems (or, with stemmed=False, the words) that carry meaning, in order; all if every word is a stopword.
 
@@ -74,30 +87,45 @@ class Analyzer:
     """Normalizes text and rewrites the KB's synonyms, then yields the stems that carry meaning.
 
     `synonyms` maps a word or phrase the KB uses to the other ways people say it; every variant is
-    rewritten to its KB word, on the KB's side and the question's alike.
+    rewritten to its KB word, on the KB's side and the question's alike. Variants are compared in
+    the singular, so "mates" is caught by the variant "mate", and the longest variant wins. (Not
+    by stem: "tipping" and "tips" share one, and only one of them means a gratuity.)
 
     Examples
     --------
-    >>> Analyzer({"back pain": ("backache", "sore back")}).words("Help for my BACKACHE?")
+    >>> Analyzer({"back pain": ("backache", "sore back")}).words("Help for my BACKACHES?")
     ('help', 'back', 'pain')
     """
 
     def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
-        self._replacement = {
-            variant: canonical for canonical, variants in (synonyms or {}).items() for variant in variants
-        }
-        # Longest variants first, so "sore lower back" wins over "lower back".
-        alternatives = sorted(self._replacement, key=len, reverse=True)
-        self._pattern = (
-            re.compile(r"\b(?:" + "|".join(re.escape(v) for v in alternatives) + r")\b") if alternatives else None
-        )
+        self._rules: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, variants in (synonyms or {}).items():
+            replacement = tuple(normalize(canonical).split())
+            for variant in variants:
+                key = tuple(singular(w) for w in normalize(variant).split())
+                if key:
+                    self._rules[key] = replacement
+        self._longest = max((len(k) for k in self._rules), default=0)
 
     def text(self, text: str) -> str:
         """`text` normalized, with synonyms replaced by the KB's words."""
-        normalized = normalize(text)
-        if self._pattern is None:
-            return normalized
-        return self._pattern.sub(lambda m: self._replacement[m.group(0)], normalized)
+        words = normalize(text).split()
+        if not self._rules:
+            return " ".join(words)
+        stems = [singular(w) for w in words]
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                replacement = self._rules.get(tuple(stems[i : i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out)
 
     def words(self, text: str) -> tuple[str, ...]:
         return content_words(self.text(text))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .knowledge import Entry
 from .matcher import Candidate, Matcher
 
-__all__ = ["Reply", "reply_to"]
+__all__ = ["Reply", "reply_to", "verdict"]
 
 SUGGESTIONS = 3
+# When the two best entries both clear the threshold and lie this close, the bot asks which one
+# was meant rather than guessing.
+AMBIGUITY_MARGIN = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +22,15 @@ class Reply:
     """The bot's reply to one question.
 
     `entry` is None when the bot declines; `suggestions` holds the next best entries either way.
+    `ambiguous` means two entries fit almost equally well: the bot declines to guess, and the
+    first two suggestions are the close pair to ask the user about.
     """
 
     query: str
     entry: Entry | None
     score: float | None
     suggestions: tuple[Candidate, ...]
+    ambiguous: bool = False
 
     @property
     def answered(self) -> bool:
@@ -57,7 +64,20 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     ('faq-how-long', 3)
     """
     ranked = matcher.rank(text, k=SUGGESTIONS + 1)
-    if ranked and ranked[0].score >= matcher.threshold:
-        best = ranked[0]
+    best, ambiguous = verdict(ranked, matcher.threshold)
+    if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:])
-    return Reply(text, None, ranked[0].score if ranked else None, ranked[:SUGGESTIONS])
+    return Reply(text, None, ranked[0].score if ranked else None, ranked[:SUGGESTIONS], ambiguous=ambiguous)
+
+
+def verdict(ranked: Sequence[Candidate], threshold: float) -> tuple[Candidate | None, bool]:
+    """The candidate to answer with (None: decline), and whether it declined because two were too close.
+
+    The one rule for answering, shared by the bot and its evaluation.
+    """
+    if not ranked or ranked[0].score < threshold:
+        return None, False
+    best = ranked[0]
+    if len(ranked) > 1 and ranked[1].score >= threshold and best.score - ranked[1].score < AMBIGUITY_MARGIN:
+        return None, True
+    return best, False

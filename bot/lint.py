@@ -1,0 +1,113 @@
+"""Find where a KB will confuse the matcher, before users do.
+
+* collisions: a phrasing of one entry that the bot would not answer with that entry (another
+  entry wins, or comes within the ambiguity margin above the threshold, so the bot asks);
+* lost phrasings: a phrasing that scores below the threshold even for its own entry;
+* near-duplicate answers: two entries that say almost the same thing;
+* thin entries: fewer alternates than people have ways of asking;
+* unknown words: words in logged, unanswered questions that no entry uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from .errors import FaqbotError
+from .matcher import Matcher
+from .reply import AMBIGUITY_MARGIN
+
+__all__ = ["Finding", "lint", "read_unanswered"]
+
+MIN_ALTERNATES = 3
+DUPLICATE_ANSWER_RATIO = 90.0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates or unknown-word."""
+
+    kind: str
+    entry_id: str | None
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        """Collisions make the bot give another answer than the KB's author meant: CI should fail."""
+        return self.kind == "collision"
+
+    def __str__(self) -> str:
+        who = f"{self.entry_id}: " if self.entry_id else ""
+        return f"{self.kind}: {who}{self.message}"
+
+
+def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
+    """Every finding for the matcher's KB, blocking ones first."""
+    findings: list[Finding] = []
+    kb = matcher.kb
+    for entry in kb:
+        for phrasing in entry.phrasings:
+            ranked = matcher.rank(phrasing, k=2)
+            own = next((c for c in ranked if c.entry.id == entry.id), None)
+            best = ranked[0]
+            if best.entry.id != entry.id:
+                findings.append(Finding(
+                    "collision", entry.id,
+                    f"{phrasing!r} finds {best.entry.id} ({best.score:g}) before its own entry"
+                    + (f" ({own.score:g})" if own else ""),
+                ))
+            elif len(ranked) > 1 and ranked[1].score >= matcher.threshold and best.score - ranked[1].score < AMBIGUITY_MARGIN:
+                findings.append(Finding(
+                    "collision", entry.id,
+                    f"{phrasing!r} is too close to {ranked[1].entry.id} ({best.score:g} vs {ranked[1].score:g})",
+                ))
+            elif best.score < matcher.threshold:
+                findings.append(Finding(
+                    "lost", entry.id, f"{phrasing!r} scores {best.score:g}, below the threshold {matcher.threshold:g}"
+                ))
+        if len(entry.alternates) < MIN_ALTERNATES:
+            findings.append(Finding(
+                "few-alternates", entry.id,
+                f"{len(entry.alternates)} alternates; add the other ways people ask (at least {MIN_ALTERNATES})",
+            ))
+    entries = list(kb)
+    for i, first in enumerate(entries):
+        for second in entries[i + 1:]:
+            similarity = fuzz.token_set_ratio(first.answer, second.answer)
+            if similarity >= DUPLICATE_ANSWER_RATIO:
+                findings.append(Finding(
+                    "duplicate-answer", first.id, f"its answer is {similarity:.0f}% like {second.id}'s"
+                ))
+    counts = Counter(
+        word for question in unanswered for word, known in matcher.word_readings(question) if known is None
+    )
+    findings.extend(
+        Finding("unknown-word", None, f"{word!r} in {count} unanswered question{'s' if count > 1 else ''}")
+        for word, count in counts.most_common(20)
+    )
+    findings.sort(key=lambda f: not f.blocking)
+    return findings
+
+
+def read_unanswered(path: Path) -> list[str]:
+    """The questions in a log of unanswered questions (JSON Lines with a "query" field)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FaqbotError(f"{path}: cannot read the log: {exc}") from None
+    questions = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise FaqbotError(f"{path}:{number}:1: not a JSON line") from None
+        if isinstance(record, dict) and isinstance(record.get("query"), str):
+            questions.append(record["query"])
+    return questions

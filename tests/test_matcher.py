@@ -1,0 +1,152 @@
+"""The matcher on small KBs written for these tests, and on the default KB."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot import Matcher, load_kb, reply_to
+from bot.normalize import Analyzer, normalize
+
+PLANTS = """\
+title: Houseplants
+synonyms:
+  water: [hydrate, irrigate]
+entries:
+  - id: watering
+    question: How often should I water my houseplants?
+    alternates: [watering schedule, how much water do plants need]
+    answer: Water when the top two centimetres of soil are dry; most plants prefer drying out a little.
+    tips: [Empty the saucer after watering.]
+    source: Care > Watering
+  - id: light
+    question: How much light do houseplants need?
+    alternates: [where should I put my plant, sunny window or shade]
+    answer: Most like bright, indirect light. Cacti want direct sun; ferns cope with shade.
+    source: Care > Light
+  - id: repotting
+    question: When should I repot a plant?
+    alternates: [roots coming out of the pot, bigger pot]
+    answer: Repot in spring when roots circle the pot or poke out of the drainage holes.
+    related: [watering]
+    source: Care > Repotting
+"""
+
+
+@pytest.fixture(scope="module")
+def plants(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    path: Path = tmp_path_factory.mktemp("kb") / "plants.yaml"
+    path.write_text(PLANTS, encoding="utf-8")
+    return Matcher(load_kb(path))
+
+
+@pytest.fixture(scope="module")
+def default() -> Matcher:
+    return Matcher(load_kb())
+
+
+def test_normalize_folds_case_accents_punctuation_and_space() -> None:
+    assert normalize("  HOW   long\tdoes a  Massage… last?!") == "how long does a massage last"
+    assert normalize("Café crème, s'il vous plaît") == "cafe creme sil vous plait"
+
+
+def test_synonyms_rewrite_to_the_kb_word() -> None:
+    analyzer = Analyzer({"back pain": ("backache", "sore back"), "partner": ("wife",)})
+    assert analyzer.text("My WIFE has a sore back") == "my partner has a back pain"
+    assert "backaches" not in analyzer.text("backaches")  # stems are not variants...
+    assert analyzer.words("backache") == ("back", "pain")
+
+
+def test_exact_question_matches_with_a_high_score(plants: Matcher) -> None:
+    best = plants.match("How often should I water my houseplants?")
+    assert best is not None and best.entry.id == "watering" and best.score >= 90
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("WHEN should i REPOT a plant", "repotting"),  # case
+        ("when should I repot a plant!!!", "repotting"),  # punctuation
+        ("wen shuold I repott a plnat", "repotting"),  # typos in several words
+        ("how often do I hydrate my plants", "watering"),  # a synonym from the KB
+        ("cacti", "light"),  # a keyword only the answer mentions
+        ("drainage holes", "repotting"),
+    ],
+)
+def test_variants_of_a_question_find_the_entry(plants: Matcher, question: str, expected: str) -> None:
+    best = plants.match(question)
+    assert best is not None and best.entry.id == expected
+
+
+@pytest.mark.parametrize("question", ["how do I file my taxes?", "what is the capital of peru", "???", "", "   "])
+def test_questions_the_kb_does_not_cover_are_declined(plants: Matcher, question: str) -> None:
+    assert plants.match(question) is None
+
+
+def test_rank_returns_k_candidates_best_first_with_scores_in_range(plants: Matcher) -> None:
+    ranked = plants.rank("how much light and water", k=3)
+    assert len(ranked) == 3
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    assert all(0 <= c.score <= 100 for c in ranked)
+    assert plants.rank("anything", k=0) == ()
+
+
+def test_threshold_is_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "plants.yaml"
+    path.write_text(PLANTS, encoding="utf-8")
+    kb = load_kb(path)
+    question = "light for a cactus in my office"
+    score = Matcher(kb).rank(question, k=1)[0].score
+    assert Matcher(kb, threshold=score).match(question) is not None
+    assert Matcher(kb, threshold=min(score + 0.1, 100)).match(question) is None
+    with pytest.raises(ValueError):
+        Matcher(kb, threshold=101)
+
+
+def test_reply_suggests_the_next_entries_whether_answered_or_not(plants: Matcher) -> None:
+    answered = reply_to(plants, "when to repot")
+    assert answered.entry is not None and answered.entry.id == "repotting"
+    assert answered.entry.id not in {c.entry.id for c in answered.suggestions}
+    declined = reply_to(plants, "how do I file my taxes?")
+    assert declined.entry is None and 1 <= len(declined.suggestions) <= 3
+
+
+def test_matcher_is_immutable(plants: Matcher) -> None:
+    with pytest.raises(AttributeError):
+        plants.threshold = 0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        plants.extra = 1  # type: ignore[attr-defined]
+
+
+def test_explain_names_the_words_that_counted(plants: Matcher) -> None:
+    why = plants.explain("how do I repot a fern into a bigger pot")
+    assert why is not None and why.candidate.entry.id == "repotting"
+    by_word = {w.word: w for w in why.words}
+    assert by_word["bigger"].found_in == "phrasing"
+    assert by_word["fern"].found_in == ""  # the answer of `light` has it, not this entry
+
+
+def test_matcher_shared_by_threads_gives_the_serial_results(default: Matcher) -> None:
+    questions = [p for entry in default.kb for p in entry.phrasings] + ["refund please", "pilates?", "masage lenght"]
+    serial = [default.rank(q, k=3) for q in questions]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda q: default.rank(q, k=3), questions * 4))
+    assert parallel == serial * 4
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much should I tip after a couples massage?",
+        "can I get a refund",
+        "what's in the news today",
+        "is pilates good for back pain",
+    ],
+)
+def test_default_kb_declines_questions_it_does_not_cover(default: Matcher, question: str) -> None:
+    assert default.match(question) is None
+
+
+def test_a_huge_question_is_answered_in_bounded_time(default: Matcher) -> None:
+    # Only the first MAX_QUESTION_CHARS are scored; this must neither crash nor crawl.
+    assert default.rank("massage " * 200_000, k=1)

@@ -6,29 +6,48 @@
 'faq-how-long'
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
+from .cache import load_matcher
 from .errors import FaqbotError, Problem
-from .knowledge import Entry, KnowledgeBase, default_kb_path, load_kb
-from .matcher import DEFAULT_THRESHOLD, Candidate, Matcher
+from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path
+from .matcher import DEFAULT_THRESHOLD, Candidate, Explanation, Matcher, WordWeight
 from .reply import Reply, reply_to
 
-try:
-    __version__ = version("faqbot")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+if TYPE_CHECKING:
+    from .knowledge import load_kb
+
+
+def __getattr__(name: str) -> object:
+    # load_kb brings in the YAML parser: imported on first use, so that a Matcher restored
+    # from the index cache starts without it.
+    if name == "load_kb":
+        from .knowledge import load_kb
+
+        return load_kb
+    raise AttributeError(f"module 'bot' has no attribute {name!r}")
+
+
+# The one place the version is set; pyproject.toml reads it from here (no importlib.metadata
+# look-up at start-up).
+__version__ = "0.1.0"
 
 __all__ = [
     "Candidate",
     "DEFAULT_THRESHOLD",
     "Entry",
+    "Explanation",
     "FaqbotError",
     "KnowledgeBase",
     "Matcher",
     "Problem",
     "Reply",
+    "Safety",
+    "WarningSign",
+    "WordWeight",
     "__version__",
     "default_kb_path",
     "load_kb",
+    "load_matcher",
     "reply_to",
 ]

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 
 import yaml
 
 from .errors import FaqbotError, Problem
+from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
 from .normalize import normalize
 
 try:  # The C loader is many times faster; both give yaml.safe_load semantics.
@@ -26,7 +25,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 __all__ = ["Entry", "KnowledgeBase", "Safety", "WarningSign", "default_kb_path", "load_kb"]
 
-KB_SUFFIXES = (".yaml", ".yml")
 TEXT_FIELDS = ("id", "question", "answer", "source")
 LIST_FIELDS = ("alternates", "tips", "related")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
@@ -42,99 +40,6 @@ _SAFE_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "omap", "pairs", "set", "binary", "timestamp")
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One question the KB answers, with the other ways people ask it."""
-
-    id: str
-    question: str
-    answer: str
-    source: str
-    alternates: tuple[str, ...] = ()
-    tips: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-
-    @property
-    def phrasings(self) -> tuple[str, ...]:
-        """The canonical question followed by its alternates."""
-        return (self.question, *self.alternates)
-
-
-@dataclass(frozen=True, slots=True)
-class WarningSign:
-    """A sign that needs a doctor rather than an answer, and the words people use for it."""
-
-    name: str
-    patterns: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Safety:
-    """The notice shown, before any answer, when a question mentions one of the warning signs."""
-
-    notice: str
-    signs: tuple[WarningSign, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeBase:
-    """A validated, immutable set of entries.
-
-    Examples
-    --------
-    >>> kb = load_kb()
-    >>> kb["faq-how-long"].source
-    'FAQ'
-    """
-
-    entries: tuple[Entry, ...]
-    files: tuple[Path, ...] = ()
-    title: str | None = None
-    description: str | None = None
-    disclaimer: str | None = None
-    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    safety: Safety | None = None
-    _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", MappingProxyType({e.id: e for e in self.entries}))
-        object.__setattr__(self, "synonyms", MappingProxyType(dict(self.synonyms)))
-
-    def __getitem__(self, entry_id: str) -> Entry:
-        return self._by_id[entry_id]
-
-    def __contains__(self, entry_id: object) -> bool:
-        return entry_id in self._by_id
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
-
-
-def default_kb_path() -> Path:
-    """Where the default KB is: inside the installed package, or knowledge/ in a source checkout."""
-    package_dir = Path(__file__).resolve().parent
-    installed = package_dir / "_knowledge"
-    return installed if installed.is_dir() else package_dir.parent / "knowledge"
-
-
-def kb_files(path: Path) -> list[Path]:
-    """The YAML files a KB path stands for, or a FaqbotError if there are none."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in KB_SUFFIXES and p.is_file())
-        if not files:
-            raise FaqbotError(f"{path}: no *.yaml files in this directory")
-        return files
-    if path.is_file():
-        return [path]
-    raise FaqbotError(f"{path}: no such file or directory")
 
 
 def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BYTES) -> KnowledgeBase:

@@ -15,30 +15,52 @@ The parts are fused into one 0-100 score; below the threshold, `match` returns N
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .knowledge import Entry, KnowledgeBase
-from .normalize import Analyzer, content_words, stem
+from .model import Entry, KnowledgeBase
+from .normalize import STOPWORDS, Analyzer, content_words, stem
 
 __all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
 
 # Chosen from the threshold sweep over tests/questions/tune.yaml (see docs/quality.md).
-DEFAULT_THRESHOLD = 50.0
+DEFAULT_THRESHOLD = 34.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 
 # Weights of the parts, tuned on tests/questions/tune.yaml (docs/matching.md).
 _OVERLAP_SHARE = 0.6  # of a phrasing's score; the rest is the fuzzy ratio
 _PHRASE_SHARE = 0.5  # of an entry's score; the rest is coverage
+# An entry whose text covers the whole question ("cacti", "drainage holes") scores at least this
+# share of its coverage, even when no phrasing is alike: keyword questions find their entry.
+_COVERAGE_ALONE = 0.7
 _BODY_CREDIT = 0.6  # a word found only in the answer, tips or source earns this much of its weight
 _TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken for
 _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
-_UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
+_UNKNOWN_WEIGHT = 1.0
+# Up to this many phrasings every entry is scored; above it, only the best-sharing candidates.
+_SCORE_ALL_UP_TO = 5000
+_CANDIDATES = 300
+_COMMON_WORD_SHARE = 0.05  # a word in more than this share of entries does not pick candidates  # a word the KB lacks weighs this much of a word found in one entry
+
+
+_STOPWORDS_BY_LETTER = {
+    letter: tuple(w for w in sorted(STOPWORDS) if len(w) >= 4 and w[0] == letter) for letter in {w[0] for w in STOPWORDS}
+}
+
+
+def _misspelt_stopword(word: str) -> bool:
+    """Whether `word` is one edit from a stopword ("shuold", "realy"): filler, not a word the KB lacks."""
+    if len(word) < 4:
+        return False
+    near = _STOPWORDS_BY_LETTER.get(word[0], ())
+    return process.extractOne(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=1) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +115,13 @@ class Matcher:
     True
     """
 
-    __slots__ = (
-        "_kb", "_threshold", "_analyzer", "_phrasings", "_analyzed", "_owner", "_phrase_words",
-        "_phrase_weight", "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight",
-        "_surface",
+    # Everything a Matcher computes from its KB; together with the KB, this is what the index
+    # cache stores (bot/cache.py), so that a cached Matcher skips YAML parsing and analysis.
+    _INDEX = (
+        "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
+        "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
     )
+    __slots__ = ("_kb", "_threshold", "_analyzer", *_INDEX)
 
     def __init__(self, kb: KnowledgeBase, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         if not 0 <= threshold <= 100:
@@ -128,10 +152,43 @@ class Matcher:
                 frequency[word] = frequency.get(word, 0) + 1
         self._weight = {w: math.log(1 + count / df) for w, df in frequency.items()}
         self._unknown_weight = _UNKNOWN_WEIGHT * math.log(1 + count)
-        self._surface = tuple(
-            sorted({w for p in self._analyzed for w in content_words(p, stemmed=False) if len(w) >= _MIN_TYPO_LENGTH})
-        )
+        # The KB's own spellings, by first letter: typos are looked up among those (see _known).
+        surface: dict[str, set[str]] = {}
+        for analyzed in self._analyzed:
+            for word in content_words(analyzed, stemmed=False):
+                if len(word) >= _MIN_TYPO_LENGTH:
+                    surface.setdefault(word[0], set()).add(word)
+        self._surface = {letter: tuple(sorted(words)) for letter, words in surface.items()}
         self._phrase_weight = tuple(sum(self._weight[w] for w in words) or 1.0 for words in self._phrase_words)
+        starts = [0]
+        for entry in kb.entries:
+            starts.append(starts[-1] + len(entry.phrasings))
+        self._starts = tuple(starts)
+        # Which entries use each word: on a large KB only entries that share a word with the
+        # question are scored (see _candidates).
+        postings: dict[str, list[int]] = {}
+        for owner, (phrase_words, body_words) in enumerate(zip(self._entry_phrase_words, self._entry_body_words)):
+            for word in phrase_words | body_words:
+                postings.setdefault(word, []).append(owner)
+        self._postings = {word: tuple(owners) for word, owners in postings.items()}
+
+    @classmethod
+    def _from_index(cls, kb: KnowledgeBase, analyzer: Analyzer, index: dict[str, object], threshold: float) -> Matcher:
+        """A Matcher from a stored index (bot/cache.py), without recomputing it."""
+        matcher = cls.__new__(cls)
+        matcher._kb, matcher._analyzer, matcher._threshold = kb, analyzer, float(threshold)
+        for name in cls._INDEX:
+            object.__setattr__(matcher, name, index[name])
+        return matcher
+
+    def _index(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self._INDEX}
+
+    def with_threshold(self, threshold: float) -> Matcher:
+        """The same index with another threshold (cheap: nothing is recomputed)."""
+        if not 0 <= threshold <= 100:
+            raise ValueError("threshold must be between 0 and 100")
+        return Matcher._from_index(self._kb, self._analyzer, self._index(), threshold)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -146,14 +203,19 @@ class Matcher:
         best = self.rank(text, k=1)
         return best[0] if best and best[0].score >= self._threshold else None
 
-    def rank(self, text: str, *, k: int = 3) -> tuple[Candidate, ...]:
-        """The `k` best-scoring entries for `text`, best first, whatever their scores."""
+    def rank(self, text: str, *, k: int = 3, exhaustive: bool = False) -> tuple[Candidate, ...]:
+        """The `k` best-scoring entries for `text`, best first, whatever their scores.
+
+        On a large KB only the entries that share informative words with `text` are scored;
+        `exhaustive=True` scores every entry (slow; for checking that shortcut).
+        """
         query = self._read(text)
         if query is None or k <= 0:
             return ()
+        owners = None if exhaustive else self._candidates(query)
         scored = [
             Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
-            for owner, (score, index, *_parts) in self._score(query).items()
+            for owner, (score, index, *_parts) in self._score(query, owners).items()
         ]
         scored.sort(key=lambda c: -c.score)
         return tuple(scored[:k])
@@ -201,6 +263,8 @@ class Matcher:
         total = 0.0
         for word in dict.fromkeys(content_words(analyzed, stemmed=False)):  # a repeated word counts once
             known, similarity = self._known(word)
+            if known is None and _misspelt_stopword(word):
+                continue
             weight = self._weight[known] if known else self._unknown_weight
             readings.append((word, known, weight))
             total += weight
@@ -215,22 +279,55 @@ class Matcher:
         if stemmed in self._weight:
             return stemmed, 1.0
         if len(word) < _MIN_TYPO_LENGTH:
-            return None, 0.0
+            return self._swapped(word)
         # Typos are looked up among the KB's own spellings of 5 letters or more, not stems: one
         # edit (two for long words) with the first letter right, as people rarely miss that one.
         # Shorter words are too often other real words ("move" is one edit from "movie").
         limit = 1 if len(word) < 8 else 2
-        found = process.extractOne(word, self._surface, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
-        if found and found[0][0] == word[0]:
+        spellings = self._surface.get(word[0], ())
+        found = process.extractOne(word, spellings, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+        if found:
             return stem(found[0]), _TYPO_CREDIT
         return None, 0.0
 
-    def _score(self, query: _Query) -> dict[int, tuple[float, int, float, float, float]]:
-        """Per entry: (score, best phrasing index, overlap, fuzzy, coverage)."""
+    def _swapped(self, word: str) -> tuple[str | None, float]:
+        """A short word read as a KB word with two neighbouring letters swapped ("lnog": long)."""
+        for i in range(1, len(word) - 1):
+            swapped = stem(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+            if swapped in self._weight:
+                return swapped, _TYPO_CREDIT
+        return None, 0.0
+
+    def _candidates(self, query: _Query) -> list[int] | None:
+        """The entries worth scoring on a large KB (None: all of them, as on a small one).
+
+        Entries are ranked by the question weight they share through the inverted index, the
+        words that most entries use skipped, and the best few hundred are scored in full.
+        """
+        if len(self._phrasings) <= _SCORE_ALL_UP_TO:
+            return None
+        shared: dict[int, float] = {}
+        common = len(self._kb.entries) * _COMMON_WORD_SHARE
+        for word, weight in query.credit.items():
+            owners = self._postings.get(word, ())
+            if len(owners) > common:
+                continue
+            for owner in owners:
+                shared[owner] = shared.get(owner, 0.0) + weight
+        return heapq.nlargest(_CANDIDATES, shared, key=shared.__getitem__)
+
+    def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float]]:
+        """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage)."""
         credit, total = query.credit, query.total
-        ratios = process.extract(query.text, self._analyzed, scorer=fuzz.token_sort_ratio, limit=None)
+        if owners is None:
+            indexes: Sequence[int] = range(len(self._analyzed))
+        else:
+            indexes = [i for owner in owners for i in range(self._starts[owner], self._starts[owner + 1])]
+        choices = [self._analyzed[i] for i in indexes] if owners is not None else self._analyzed
+        ratios = process.extract(query.text, choices, scorer=fuzz.token_sort_ratio, limit=None)
         best: dict[int, tuple[float, int, float, float]] = {}
-        for _, ratio, index in ratios:
+        for _, ratio, position in ratios:
+            index = indexes[position]
             common = sum(credit.get(w, 0.0) for w in self._phrase_words[index])
             recall = common / total
             precision = common / self._phrase_weight[index]
@@ -247,7 +344,8 @@ class Matcher:
                 c if w in in_phrasings else _BODY_CREDIT * c if w in in_body else 0.0 for w, c in credit.items()
             )
             coverage = explained / total
-            score = 100 * (_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage) * (1 - _UNKNOWN_PENALTY * query.unknown)
+            fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)
+            score = 100 * fused * (1 - _UNKNOWN_PENALTY * query.unknown)
             scores[owner] = (score, index, overlap, fuzzy, coverage)
         return scores
 

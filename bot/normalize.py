@@ -22,15 +22,19 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # "long", "much", "help" or "before" carry a question's intent and must stay.
 STOPWORDS = frozenset(
     """
-    a about actually again all also am an and any anyone anything are as at be been being bit but
-    by can cant could did didnt do does doesnt doing done dont for from get gets getting go going
-    got guys had has have having he hello her hey hi him his how however i id if ill im in into is
-    isnt it its ive just kind kinda know let lets like lot lots me mean might my myself of oh ok
-    okay on one or our ours out please pretty question quick quite really say she should so some
-    someone something sort still such sure tell than thank thanks that thats the their them then
-    there these they thing things think this those to too um us very want wanted wanting was way
-    we were what whats when where whether which who whom why will wish with wonder wondering would
-    yeah yes you youd your youre yours
+    a about actually again ah all also am an and any anyone anything anyway anyways are arent as
+    at basically be been being bit btw but by can cant could couldnt did didnt do does doesnt
+    doing done dont dunno either else even ever exactly for from generally get gets getting gimme
+    go going gonna got gotta guess guys had has hasnt have havent having he hello her hey hi him
+    his honestly how however hw i id if ill im in into is isnt it its ive just kind kinda know
+    lemme let lets like literally lol lot lots maybe me mean might my myself normally of oh ok
+    okay on one or our ours out perhaps please pls plz pretty probably question quick quite r
+    really say seriously she should so some somebody someone something sort sorta still such
+    suppose sure tell than thank thanks that thats the their them then there these they thing
+    things think this those tho though to too totally typically u uh um ur us usually very wanna
+    want wanted wanting was wat way we were weve what whats when where whether which who whom whos
+    why will wish with wonder wondering wont would wouldnt ya yeah yes you youd youll your youre
+    yours youve
     """.split()
 )
 
@@ -106,6 +110,18 @@ class Analyzer:
                 if key:
                     self._rules[key] = replacement
         self._longest = max((len(k) for k in self._rules), default=0)
+
+    @property
+    def rules(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """The compiled rewrite rules (a variant's singular words -> the KB's words), for caching."""
+        return dict(self._rules)
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[tuple[str, ...], tuple[str, ...]]) -> Analyzer:
+        analyzer = cls()
+        analyzer._rules = dict(rules)
+        analyzer._longest = max((len(k) for k in rules), default=0)
+        return analyzer
 
     def text(self, text: str) -> str:
         """`text` normalized, with synonyms replaced by the KB's words."""

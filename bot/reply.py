@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .knowledge import Entry
+from .model import Entry
 from .matcher import Candidate, Matcher
 
 __all__ = ["Reply", "reply_to", "verdict"]

@@ -1,0 +1,138 @@
+"""A compiled index cache, so that start-up skips YAML parsing, validation and text analysis.
+
+The cache holds a KB and its Matcher index as plain data (`marshal`: fast, and unlike pickle it
+never runs code on load). Its key is a hash of the program version, the cache format and every
+KB file's name and bytes, so an edited KB or a new faqbot never reads a stale index. A file
+that is corrupt, foreign or stale is ignored and rebuilt; the directory is used only when it
+belongs to this user and nobody else can write to it. Writes go to a temp file, then rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import stat
+from pathlib import Path
+
+from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
+from .matcher import DEFAULT_THRESHOLD, Matcher
+from .normalize import Analyzer
+
+__all__ = ["cache_dir", "load_matcher"]
+
+FORMAT = 1  # bump whenever the stored layout or the meaning of the index changes
+_MAGIC = "faqbot-index"
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/faqbot, or ~/.cache/faqbot."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "faqbot"
+
+
+def load_matcher(
+    path: str | Path | None = None, *, threshold: float = DEFAULT_THRESHOLD, cache: bool = True
+) -> Matcher:
+    """Load a KB and build its Matcher, reusing a cached index when one fits the KB's files exactly.
+
+    Examples
+    --------
+    >>> load_matcher().match("how long does a couples massage last?").entry.id
+    'faq-how-long'
+    """
+    root = Path(path) if path is not None else default_kb_path()
+    if not cache:
+        return Matcher(_parse(root), threshold=threshold)
+    files = kb_files(root)
+    key = _key(files)
+    where = _trusted_dir()
+    if where is not None:
+        cached = _read(where / f"{key}.idx", key, threshold)
+        if cached is not None:
+            return cached
+    matcher = Matcher(_parse(root), threshold=threshold)
+    if where is not None:
+        _write(where / f"{key}.idx", key, matcher)
+    return matcher
+
+
+def _parse(root: Path) -> KnowledgeBase:
+    from .knowledge import load_kb  # the YAML parser is imported only when a KB must be parsed
+
+    return load_kb(root)
+
+
+def _key(files: list[Path]) -> str:
+    from . import __version__
+
+    digest = hashlib.blake2b(f"{_MAGIC}/{FORMAT}/{__version__}".encode(), digest_size=20)
+    for file in files:
+        data = file.read_bytes()
+        digest.update(f"\0{file.resolve()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _trusted_dir() -> Path | None:
+    """The cache directory, created 0700 if missing; None if it is not safely ours."""
+    where = cache_dir()
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = where.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return None
+    return where
+
+
+def _read(path: Path, key: str, threshold: float) -> Matcher | None:
+    try:
+        if path.stat().st_uid != os.getuid():
+            return None
+        magic, stored_key, kb_data, rules, index = marshal.loads(path.read_bytes())
+        if magic != _MAGIC or stored_key != key:
+            return None
+        kb = _kb_from_data(kb_data)
+        return Matcher._from_index(kb, Analyzer.from_rules(rules), index, threshold)
+    except Exception:  # noqa: BLE001 - any unreadable, corrupt or foreign file is rebuilt, never trusted
+        return None
+
+
+def _write(path: Path, key: str, matcher: Matcher) -> None:
+    data = marshal.dumps((_MAGIC, key, _kb_to_data(matcher.kb), matcher._analyzer.rules, matcher._index()))
+    import tempfile  # only a cache miss writes
+
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".idx")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass  # a cache that cannot be written only costs the next start-up its speed
+
+
+def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
+    entries = tuple(
+        (e.id, e.question, e.answer, e.source, e.alternates, e.tips, e.related) for e in kb.entries
+    )
+    safety = (kb.safety.notice, tuple((s.name, s.patterns) for s in kb.safety.signs)) if kb.safety else None
+    return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety)
+
+
+def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
+    entries, files, title, description, disclaimer, synonyms, safety = data  # type: ignore[misc]
+    return KnowledgeBase(
+        entries=tuple(Entry(*fields) for fields in entries),  # type: ignore[attr-defined]
+        files=tuple(Path(f) for f in files),  # type: ignore[attr-defined]
+        title=title,  # type: ignore[arg-type]
+        description=description,  # type: ignore[arg-type]
+        disclaimer=disclaimer,  # type: ignore[arg-type]
+        synonyms=synonyms,  # type: ignore[arg-type]
+        safety=Safety(safety[0], tuple(WarningSign(*s) for s in safety[1])) if safety else None,  # type: ignore[index]
+    )

@@ -13,7 +13,11 @@ from bot.evaluate import evaluate, load_questions
 from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
-MIN_ANSWERED_CORRECTLY = 0.90
+# Floors on both parts (measured figures are in docs/quality.md). "Gets the right entry": the
+# best-ranked entry is a right one. "Answered correctly": the bot also clears the threshold and
+# answers with it, rather than declining or asking which of two was meant.
+MIN_TOP1 = 0.90
+MIN_ANSWERED_CORRECTLY = 0.85
 MIN_DECLINED = 0.85
 
 
@@ -25,8 +29,8 @@ def matcher() -> Matcher:
 @pytest.mark.parametrize("part", ["tune", "holdout"])
 def test_question_set_is_large_enough(part: str) -> None:
     questions = load_questions(QUESTIONS / f"{part}.yaml")
-    assert sum(q.in_scope for q in questions) >= 40
-    assert sum(not q.in_scope for q in questions) >= 13
+    assert sum(q.in_scope for q in questions) >= 80
+    assert sum(not q.in_scope for q in questions) >= 25
 
 
 def test_parts_do_not_share_questions() -> None:
@@ -55,6 +59,13 @@ def test_holdout_questions_are_not_copied_into_the_kb() -> None:
 
 @pytest.mark.parametrize("part", ["tune", "holdout"])
 def test_in_scope_questions_get_the_right_entry(matcher: Matcher, part: str) -> None:
+    report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
+    wrong = [(o.question.text, o.ranked[0].entry.id) for o in report.outcomes if o.question.in_scope and o.rank != 1]
+    assert report.top1 >= MIN_TOP1, wrong if part == "tune" else len(wrong)
+
+
+@pytest.mark.parametrize("part", ["tune", "holdout"])
+def test_in_scope_questions_are_answered_correctly(matcher: Matcher, part: str) -> None:
     report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
     misses = [(o.question.text, o.ranked[0].entry.id if o.ranked else None) for o in report.misses if o.question.in_scope]
     assert report.answered_correctly >= MIN_ANSWERED_CORRECTLY, misses if part == "tune" else len(misses)

@@ -1,0 +1,68 @@
+"""What each part of the scoring is worth: switch one off, re-pick the threshold on tune, measure.
+
+    python benchmarks/ablation.py        # prints a Markdown table (pasted into docs/matching.md)
+
+Each variant gets the threshold that maximises the mean of its two rates on the tune set, so a
+part is not blamed for a threshold chosen for another configuration.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import bot.matcher as matcher_module  # noqa: E402
+import bot.reply as reply_module  # noqa: E402
+from bot import KnowledgeBase, Matcher, load_kb  # noqa: E402
+from bot.evaluate import evaluate, load_questions  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "questions"
+
+
+@contextmanager
+def nothing() -> Iterator[None]:
+    yield
+
+
+def constant(name: str, value: float) -> Callable[[], mock._patch]:  # type: ignore[name-defined]
+    return lambda: mock.patch.object(matcher_module, name, value)
+
+
+VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], KnowledgeBase]]] = [
+    ("faqbot as shipped", nothing, lambda kb: kb),
+    ("without the KB's synonyms", nothing, lambda kb: KnowledgeBase(kb.entries, kb.files, kb.title)),
+    ("without the fuzzy ratio (overlap only)", constant("_OVERLAP_SHARE", 1.0), lambda kb: kb),
+    ("without coverage of the answer text", constant("_PHRASE_SHARE", 1.0), lambda kb: kb),
+    ("without the unknown-word penalty", constant("_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
+    ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
+    ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
+    ("without the margin rule", lambda: mock.patch.object(reply_module, "AMBIGUITY_MARGIN", 0.0), lambda kb: kb),
+]
+
+
+def main() -> int:
+    kb = load_kb()
+    tune, holdout = (load_questions(QUESTIONS / f"{part}.yaml") for part in ("tune", "holdout"))
+    print("| variant | threshold | tune top-1 | tune answered / declined | holdout top-1 | holdout answered / declined |")
+    print("|---|---|---|---|---|---|")
+    for name, patch, adapt in VARIANTS:
+        with patch():  # type: ignore[attr-defined]
+            matcher = Matcher(adapt(kb))
+            report = evaluate(matcher, tune)
+            threshold, _, _ = max(report.sweep(tuple(range(10, 80))), key=lambda row: row[1] + row[2])
+            t, h = report.at(threshold), evaluate(matcher, holdout, threshold=threshold)
+        print(
+            f"| {name} | {threshold} | {t.top1:.1%} | {t.answered_correctly:.1%} / {t.declined:.1%} "
+            f"| {h.top1:.1%} | {h.answered_correctly:.1%} / {h.declined:.1%} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,20 +7,24 @@ prompt_toolkit is imported only when the interactive chat starts, so `ask` and `
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import FaqbotError
-from .knowledge import KnowledgeBase, default_kb_path, load_kb
+from .model import default_kb_path
 from .matcher import DEFAULT_THRESHOLD, Matcher
 from .render import plain, reply_fragments
 from .reply import Reply, reply_to
+
+if TYPE_CHECKING:
+    from .evaluate import Outcome, Report
 
 EXIT_OK, EXIT_DECLINED, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +51,11 @@ def _threshold(text: str) -> float:
     if not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"must be between 0 and 100, not {text}")
     return value
+
+
+def _share(text: str) -> float:
+    value = _threshold(text)
+    return value / 100 if value > 1 else value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", metavar="QUESTION", help="the question (quotes optional)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
 
+    evaluate = commands.add_parser(
+        "eval", parents=[kb_option, match_options], help="measure matching quality on a labeled question set",
+        description="Score a labeled question set (format: bot/evaluate.py, tests/questions/) and report "
+        "top-1/top-3 accuracy, MRR, the in-scope answered-correctly rate, the out-of-scope declined rate "
+        "and every miss. Exit 1 when a --min-* floor is not met.",
+        epilog="example: faqbot eval tests/questions/holdout.yaml --sweep --min-accuracy 0.9",
+    )
+    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.yaml")
+    evaluate.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    evaluate.add_argument("--sweep", action="store_true", help="also show both rates at every threshold")
+    evaluate.add_argument("--min-accuracy", type=_share, metavar="X", help="fail below this answered-correctly rate (0-1)")
+    evaluate.add_argument("--min-declined", type=_share, metavar="X", help="fail below this declined rate (0-1)")
+
     validate = commands.add_parser(
         "validate", help="check a KB and report every problem",
         description="Check a KB; print every problem as file:line:column and exit 2, or a summary and exit 0.",
@@ -97,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Matcher:
-    kb = load_kb(getattr(args, "kb", None))
-    return Matcher(kb, threshold=getattr(args, "threshold", DEFAULT_THRESHOLD))
+    from .cache import load_matcher
+
+    return load_matcher(getattr(args, "kb", None), threshold=getattr(args, "threshold", DEFAULT_THRESHOLD))
 
 
 def _width() -> int:
@@ -134,10 +157,89 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     path = args.path or args.kb_option or default_kb_path()
-    kb: KnowledgeBase = load_kb(path)
+    from .knowledge import load_kb
+
+    kb = load_kb(path)
     files = len(kb.files)
     out.write(f"{path}: OK, {len(kb)} entries in {files} file{'s' if files != 1 else ''}\n")
     return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
+    from .evaluate import evaluate, load_questions
+
+    matcher = _load(args)
+    report = evaluate(matcher, load_questions(args.questions))
+    failed = [
+        f"{name} {value:.3f} is below {floor:.3f}"
+        for name, value, floor in (
+            ("answered correctly", report.answered_correctly, args.min_accuracy),
+            ("declined", report.declined, args.min_declined),
+        )
+        if floor is not None and value < floor
+    ]
+    if args.json:
+        out.write(json.dumps(_eval_json(args.questions, matcher.threshold, report, args.sweep), ensure_ascii=False) + "\n")
+    else:
+        out.write(_eval_text(args.questions, matcher.threshold, report, args.sweep))
+    for line in failed:
+        print(f"faqbot: {line}", file=sys.stderr)
+    return EXIT_DECLINED if failed else EXIT_OK
+
+
+def _miss(outcome: Outcome) -> dict[str, object]:
+    ranked = outcome.ranked
+    return {
+        "question": outcome.question.text,
+        "expected": list(outcome.question.expected) or None,
+        "got": ranked[0].entry.id if ranked and outcome.answered else None,
+        "score": ranked[0].score if ranked else None,
+        "best": ranked[0].entry.id if ranked else None,
+        "runner_up": ranked[1].entry.id if len(ranked) > 1 else None,
+        "runner_up_score": ranked[1].score if len(ranked) > 1 else None,
+    }
+
+
+def _eval_json(path: Path, threshold: float, report: Report, sweep: bool) -> dict[str, object]:
+    in_scope, out_of_scope = report.counts()
+    result: dict[str, object] = {
+        "questions": str(path), "threshold": threshold, "in_scope": in_scope, "out_of_scope": out_of_scope,
+        "top1": report.top1, "top3": report.top3, "mrr": report.mrr,
+        "answered_correctly": report.answered_correctly, "declined": report.declined,
+        "misses": [_miss(o) for o in report.misses],
+    }
+    if sweep:
+        result["sweep"] = [{"threshold": t, "answered_correctly": a, "declined": d} for t, a, d in report.sweep()]
+    return result
+
+
+def _eval_text(path: Path, threshold: float, report: Report, sweep: bool) -> str:
+    in_scope, out_of_scope = report.counts()
+    lines = [
+        f"{path}: {in_scope} in scope, {out_of_scope} out of scope, threshold {threshold:g}",
+        f"  top-1 accuracy       {report.top1:.3f}",
+        f"  top-3 accuracy       {report.top3:.3f}",
+        f"  MRR                  {report.mrr:.3f}",
+        f"  answered correctly   {report.answered_correctly:.3f}  (in scope: right entry at the threshold)",
+        f"  declined             {report.declined:.3f}  (out of scope)",
+    ]
+    misses = report.misses
+    lines.append(f"misses ({len(misses)}):" if misses else "misses: none")
+    for miss in map(_miss, misses):
+        expected = "/".join(miss["expected"] or ["(decline)"])  # type: ignore[arg-type]
+        got = miss["got"] or f"(declined; best {miss['best']})"
+        lines.append(
+            f"  {miss['question']!r}\n    expected {expected}, got {got} {miss['score']}, "
+            f"runner-up {miss['runner_up']} {miss['runner_up_score']}"
+        )
+    if sweep:
+        lines.append("threshold  answered-correctly  declined  mean")
+        rows = report.sweep()
+        best = max(rows, key=lambda row: row[1] + row[2])
+        for t, answered, declined in rows:
+            mark = "  <- best mean" if (t, answered, declined) == best else ""
+            lines.append(f"{t:9g}  {answered:18.3f}  {declined:8.3f}  {(answered + declined) / 2:.3f}{mark}")
+    return "\n".join(lines) + "\n"
 
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
@@ -145,7 +247,8 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     if sys.stdin is not None and sys.stdin.isatty() and out.isatty():
         from .chat import run_chat  # prompt_toolkit is only imported here
 
-        return run_chat(matcher, color=not getattr(args, "no_color", False) and "NO_COLOR" not in os.environ)
+        # NO_COLOR counts only when set to something (https://no-color.org).
+        return run_chat(matcher, color=not getattr(args, "no_color", False) and not os.environ.get("NO_COLOR"))
     return _pipe_chat(matcher, out)
 
 
@@ -154,12 +257,17 @@ def _pipe_chat(matcher: Matcher, out: TextIO) -> int:
     from .conversation import Conversation
 
     if sys.stdin is None:
-        raise FaqbotError("stdin is closed: nothing to read questions from")
+        raise FaqbotError("stdin is closed: give questions on stdin, one per line, or run faqbot in a terminal")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # a stray byte that is not UTF-8 is no reason to stop
     conversation = Conversation(matcher)
+    said = False
     for line in _lines(sys.stdin):
         turn = conversation.respond(line, _width())
-        out.write(plain(turn.fragments))
-        out.flush()
+        if turn.fragments:
+            out.write(("\n" if said else "") + plain(turn.fragments))
+            out.flush()
+            said = True
         if turn.quit:
             break
     return EXIT_OK
@@ -170,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        command = {"ask": cmd_ask, "validate": cmd_validate}.get(args.command, cmd_chat)
+        command = {"ask": cmd_ask, "eval": cmd_eval, "validate": cmd_validate}.get(args.command, cmd_chat)
         return command(args, out)
     except FaqbotError as exc:
         if exc.problems:  # one file:line:column line per problem, as editors and CI parse them

@@ -1,28 +1,75 @@
 """The chat's turn-taking, apart from any terminal: one line in, what to say back out.
 
-The prompt-toolkit chat and the plain pipe mode both drive a Conversation, so a command or a
-numbered pick behaves the same in both.
+The prompt-toolkit chat and the plain pipe mode both drive a Conversation, so a command, a
+numbered pick or a follow-up behaves the same in both. A line is tried, in this order, as: a
+command, a number picking from the last list, a follow-up ("tell me more"), small talk, and
+only then as a question for the KB, with the safety notice before whatever the KB answers.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .knowledge import Entry
+from .model import Entry
 from .matcher import Matcher
-from .render import Fragments, entry_fragments, printable, reply_fragments
+from .normalize import normalize
+from .render import (
+    DECLINE,
+    Fragments,
+    ambiguous_fragments,
+    decline_fragments,
+    entry_fragments,
+    flow,
+    greeting_fragments,
+    list_fragments,
+    pick_hint,
+    safety_fragments,
+    source_fragments,
+    tips_fragments,
+    topics_fragments,
+)
 from .reply import reply_to
+from .safety import SafetyCheck
 
-__all__ = ["Conversation", "Turn", "QUIT_WORDS"]
+__all__ = ["COMMANDS", "Conversation", "QUIT_WORDS", "Turn", "sections"]
 
+# Each command with the one line that /help and the completion menu show for it.
+COMMANDS: Mapping[str, str] = {
+    "/help": "what you can type",
+    "/more": "related topics for the last answer",
+    "/topics": "every topic, by section",
+    "/tips": "every practical tip",
+    "/source": "where the last answer came from",
+    "/quit": "leave (also quit, exit, Ctrl-D)",
+}
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
 HELP = """\
 Ask a question in your own words, for example "how long does a couples massage last?".
-When I'm not sure, I list close topics: type 1, 2 or 3 to pick one.
+When I list topics, type a number to pick one. Up and Down recall earlier questions;
+Tab completes questions and commands; Ctrl-C clears the line.
 Commands:
-  /help   this help
-  /quit   leave (also: quit, exit, Ctrl-D)
 """
+
+# Small talk is recognised only when it is the whole line, after normalizing; "hi, how long does
+# it last?" is a question. The values are normalized (lowercase, no punctuation).
+_MORE = frozenset({"more", "tell me more", "tell me more please", "more please", "what else", "what else is there",
+                   "anything else", "go on", "say more", "more info", "more information"})
+_GREETINGS = frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there",
+                        "good morning", "good afternoon", "good evening", "greetings", "hallo", "hola"})
+_THANKS = frozenset({"thanks", "thank you", "thx", "ty", "cheers", "thanks a lot", "thank you very much",
+                     "thanks very much", "thank you so much", "thanks so much", "many thanks", "ok thanks",
+                     "okay thanks", "great thanks", "perfect thanks", "thanks that helps", "that helps",
+                     "that helped", "great", "perfect", "awesome", "cool", "nice", "ok", "okay"})
+_GOODBYES = frozenset({"bye", "goodbye", "bye bye", "good bye", "see you", "see ya", "cya", "later",
+                       "good night", "goodnight", "farewell", "thanks bye", "thank you bye"})
+_WHO = frozenset({"who are you", "what are you", "are you a bot", "are you human", "are you a robot",
+                  "are you real", "are you a person", "whats your name", "what is your name", "your name",
+                  "who am i talking to", "who is this", "who made you", "are you ai", "are you an ai"})
+_HELP = frozenset({"help", "/help", "?", "/?", "commands", "help me"})
+_PICK = re.compile(r"#?(\d{1,3})\.?\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,36 +80,156 @@ class Turn:
     quit: bool = False
 
 
+def sections(entries: tuple[Entry, ...]) -> list[tuple[str, list[Entry]]]:
+    """Entries grouped by the first part of their source ("A > B" is in section "A"), in KB order.
+
+    Examples
+    --------
+    >>> from bot import load_kb
+    >>> [name for name, _ in sections(load_kb().entries)][-1]
+    'FAQ'
+    """
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.source.split(">")[0].strip(), []).append(entry)
+    return list(groups.items())
+
+
 class Conversation:
-    """Remembers what was last offered, so that "2" picks the second suggestion."""
+    """Remembers the last answer (for /more and /source) and the last numbered list (for picks).
+
+    Examples
+    --------
+    >>> from bot import Matcher, load_kb
+    >>> from bot.render import plain
+    >>> chat = Conversation(Matcher(load_kb()))
+    >>> "Source: FAQ" in plain(chat.respond("how long does a couples massage last?").fragments)
+    True
+    >>> chat.last.id
+    'faq-how-long'
+    """
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
-        self._offered: tuple[Entry, ...] = ()
+        self.kb = matcher.kb
+        self.safety = SafetyCheck(matcher.kb.safety)
+        self.last: Entry | None = None
+        self.offered: tuple[Entry, ...] = ()
+        self._commands: dict[str, Callable[[int], Turn]] = {
+            "/help": self._help,
+            "/more": self._more,
+            "/topics": self._topics,
+            "/tips": lambda width: Turn(tips_fragments(self.kb, width)),
+            "/source": self._source,
+        }
 
-    def greeting(self) -> str:
-        kb = self.matcher.kb
-        topic = kb.title or "the questions in my knowledge base"
-        lines = [f"Hi! I answer questions about {printable(topic)}. Type /help for help, /quit to leave."]
-        if kb.disclaimer:
-            lines.append(printable(kb.disclaimer))
-        return "\n".join(lines) + "\n"
+    def greeting(self, width: int = 80) -> Fragments:
+        """What the KB is about, how to get help, and that this is general information, not medical advice."""
+        return greeting_fragments(self.kb.title or self.kb.description, self.kb.disclaimer, width)
 
     def respond(self, line: str, width: int = 80) -> Turn:
+        """What to say to `line`: a command's output, a picked entry, small talk, or the KB's reply."""
         text = line.strip()
-        command = text.lower()
+        said = normalize(text)
         if not text:
             return Turn([])
-        if command in QUIT_WORDS:
+        if text.lower() in QUIT_WORDS or said in QUIT_WORDS or said in _GOODBYES:
             return Turn([("class:info", "Goodbye!\n")], quit=True)
-        if command in ("/help", "help", "?"):
-            return Turn([("class:info", HELP)])
-        if command.isdigit() and 1 <= int(command) <= len(self._offered):
-            entry = self._offered[int(command) - 1]
-            self._offered = ()
-            return Turn(entry_fragments(entry, width))
-        if command.startswith("/"):
-            return Turn([("class:info", f"Unknown command {printable(text.split()[0])}. Type /help for the commands.\n")])
+        if text.lower() in _HELP or said in _HELP:
+            return self._help(width)
+        if text.startswith("/"):
+            return self._command(text, width)
+        if pick := _PICK.match(text):
+            return self._pick(int(pick.group(1)), width)
+        if said in _MORE:
+            return self._more(width)
+        if said in _GREETINGS:
+            return self._say(f"Hello! Ask me anything about {self._topic()}, or type /topics to see everything I know.", width)
+        if said in _THANKS:
+            return self._say("You're welcome! Ask another question whenever you like.", width)
+        if said in _WHO:
+            about = f" ({self.kb.description})" if self.kb.description else ""
+            return self._say(
+                f"I'm faqbot: I answer questions about {self._topic()}{about} from a fixed set of notes. "
+                "I don't learn from what you type, and I'm no substitute for a doctor.",
+                width,
+            )
+        return self._ask(text, width)
+
+    def _ask(self, text: str, width: int) -> Turn:
+        out: Fragments = []
+        signs = self.safety.signs_in(text)
+        if signs and self.safety.notice:
+            out += safety_fragments(signs, self.safety.notice, width) + [("", "\n")]
         reply = reply_to(self.matcher, text)
-        self._offered = () if reply.answered else tuple(c.entry for c in reply.suggestions)
-        return Turn(reply_fragments(reply, width))
+        if reply.entry is not None:
+            return Turn(out + self._answer(reply.entry, width).fragments)
+        if reply.ambiguous:
+            first, second = (c.entry for c in reply.suggestions[:2])
+            self.offered = (first, second)
+            return Turn(out + ambiguous_fragments(first, second, width) + pick_hint(2))
+        # A suggestion that shares nothing with the question (score 0) would be a random pick.
+        suggestions = tuple(c for c in reply.suggestions if c.score > 0)
+        self.offered = tuple(c.entry for c in suggestions)
+        if not suggestions:
+            return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))
+        return Turn(out + decline_fragments(suggestions, width) + pick_hint(len(suggestions)))
+
+    def _answer(self, entry: Entry, width: int) -> Turn:
+        self.last, self.offered = entry, ()
+        out = entry_fragments(entry, width)
+        if entry.related:
+            count = len(entry.related)
+            out.append(("class:hint", f"Type /more for {count} related topic{'s' if count != 1 else ''}.\n"))
+        return Turn(out)
+
+    def _pick(self, number: int, width: int) -> Turn:
+        if not self.offered:
+            return self._say("There's no list to pick from yet: ask a question, or type /topics for a numbered list.", width)
+        if not 1 <= number <= len(self.offered):
+            return self._say(f"Please pick a number from 1 to {len(self.offered)}.", width)
+        return self._answer(self.offered[number - 1], width)
+
+    def _command(self, text: str, width: int) -> Turn:
+        name = text.split()[0].lower()
+        if name in self._commands:
+            return self._commands[name](width)
+        close = difflib.get_close_matches(name, COMMANDS, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        return self._say(f"Unknown command {name}.{hint} Type /help for the commands.", width)
+
+    def _help(self, width: int) -> Turn:
+        pad = max(map(len, COMMANDS)) + 2
+        lines = "".join(f"  {name:<{pad}}{about}\n" for name, about in COMMANDS.items())
+        return Turn([("class:info", HELP + lines)])
+
+    def _more(self, width: int) -> Turn:
+        if self.last is None:
+            return self._say("Ask a question first; then /more shows topics related to the answer.", width)
+        related = tuple(entry for entry in map(self.kb.get, self.last.related) if entry is not None)
+        if not related:
+            return self._say("That's all I have on that. Type /topics to see everything I know about.", width)
+        self.offered = related
+        return Turn(
+            flow([("class:info", "Related to"), ("class:question", f"“{self.last.question}”:")], width)
+            + list_fragments(related, width, numbered=True)
+            + pick_hint(len(related))
+        )
+
+    def _topics(self, width: int) -> Turn:
+        grouped = sections(self.kb.entries)
+        self.offered = tuple(entry for _, entries in grouped for entry in entries)
+        return Turn(topics_fragments(grouped, width) + pick_hint(len(self.offered)))
+
+    def _source(self, width: int) -> Turn:
+        if self.last is None:
+            return self._say("Ask a question first; then /source shows where the answer came from.", width)
+        return Turn(source_fragments(self.last, width))
+
+    def _topic(self) -> str:
+        # Quoted, because a title is capitalized as a title, not as part of a sentence.
+        return f"“{self.kb.title}”" if self.kb.title else "the topics in my knowledge base"
+
+    @staticmethod
+    def _say(text: str, width: int) -> Turn:
+        return Turn(flow([("class:info", text)], width))

@@ -12,17 +12,36 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from .knowledge import Entry
+from .model import Entry, WarningSign
 from .matcher import Candidate
 from .reply import Reply
 
-__all__ = ["Fragments", "printable", "reply_fragments", "list_fragments", "plain"]
+__all__ = [
+    "DECLINE",
+    "Fragments",
+    "ambiguous_fragments",
+    "decline_fragments",
+    "entry_fragments",
+    "flow",
+    "greeting_fragments",
+    "list_fragments",
+    "pick_hint",
+    "plain",
+    "printable",
+    "reply_fragments",
+    "safety_fragments",
+    "source_fragments",
+    "tips_fragments",
+    "topics_fragments",
+]
 
 Fragments = list[tuple[str, str]]
 
 # ANSI/VT escape sequences (CSI, OSC, and two-character escapes), then any remaining control character.
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Narrower than this and wrapping does more harm than good.
+_MIN_WIDTH = 20
 
 DECLINE = "I'm not sure I have that."
 
@@ -35,9 +54,53 @@ def printable(text: str) -> str:
 def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> str:
     lead = indent if first is None else first
     return textwrap.fill(
-        printable(text), width=max(width, 20), initial_indent=lead, subsequent_indent=indent,
+        printable(text), width=max(width, _MIN_WIDTH), initial_indent=lead, subsequent_indent=indent,
         break_on_hyphens=False,
     )
+
+
+def flow(parts: Iterable[tuple[str, str]], width: int = 80) -> Fragments:
+    """Word-wrap a paragraph made of differently styled runs, keeping each word's style.
+
+    Examples
+    --------
+    >>> flow([("class:b", "one two"), ("", " three")], width=20)
+    [('class:b', 'one'), ('', ' '), ('class:b', 'two'), ('', ' '), ('', 'three'), ('', '\\n')]
+    """
+    width = max(width, _MIN_WIDTH)
+    out: Fragments = []
+    column = 0
+    for style, text in parts:
+        for word in printable(text).split():
+            if column and column + 1 + len(word) > width:
+                out.append(("", "\n"))
+                column = 0
+            elif column:
+                out.append(("", " "))
+                column += 1
+            out.append((style, word))
+            column += len(word)
+    out.append(("", "\n"))
+    return out
+
+
+def _numbered(number: int, text: str, width: int, digits: int = 1) -> Fragments:
+    lead = f"  {number:>{digits}}. "
+    wrapped = _wrap(text, width, indent=" " * len(lead), first=lead)
+    return [("class:number", lead), ("class:suggestion", wrapped[len(lead):] + "\n")]
+
+
+def pick_hint(count: int) -> Fragments:
+    """How to pick from a numbered list of `count` items (nothing when the list is empty)."""
+    if not count:
+        return []
+    if count == 1:
+        choice = "1"
+    elif count <= 3:
+        choice = ", ".join(map(str, range(1, count))) + f" or {count}"
+    else:
+        choice = f"a number from 1 to {count}"
+    return [("class:hint", f"Type {choice} to pick one.\n")]
 
 
 def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
@@ -48,6 +111,7 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
 
 
 def entry_fragments(entry: Entry, width: int = 80) -> Fragments:
+    """The entry's question as a heading, its answer wrapped to `width`, its tips as bullets, its source."""
     out: Fragments = [("class:question", printable(entry.question) + "\n"), ("class:answer", _wrap(entry.answer, width) + "\n")]
     if entry.tips:
         out.append(("class:heading", "Tips:\n"))
@@ -57,20 +121,86 @@ def entry_fragments(entry: Entry, width: int = 80) -> Fragments:
 
 
 def decline_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
+    """"I'm not sure I have that", with the suggestions numbered for picking."""
     if not suggestions:
-        return [("class:decline", f"{DECLINE} Try asking about another topic, or type /help.\n")]
+        return [("class:decline", f"{DECLINE} Try asking about another topic.\n")]
     out: Fragments = [("class:decline", f"{DECLINE} Did you mean one of these?\n")]
     out.extend(list_fragments([c.entry for c in suggestions], width, numbered=True))
     return out
 
 
+def ambiguous_fragments(first: Entry, second: Entry, width: int = 80) -> Fragments:
+    """Ask which of two close entries was meant: "Did you mean 1. A or 2. B?"."""
+    parts: list[tuple[str, str]] = [("class:decline", "Did you mean")]
+    for number, entry, after in ((1, first, " or"), (2, second, "?")):
+        parts += [("class:number", f"{number}."), ("class:suggestion", entry.question.rstrip(" ?") + after)]
+    return flow(parts, width)
+
+
 def list_fragments(entries: Iterable[Entry], width: int = 80, *, numbered: bool = False) -> Fragments:
-    out: Fragments = []
-    for number, entry in enumerate(entries, 1):
-        lead = f"  {number}. " if numbered else "  • "
-        out.append(("class:suggestion", _wrap(entry.question, width, indent=" " * len(lead), first=lead) + "\n"))
+    """The entries' questions, one per item: numbered for picking, or bulleted."""
+    items = list(entries)
+    if numbered:
+        digits = len(str(len(items)))
+        return [f for number, entry in enumerate(items, 1) for f in _numbered(number, entry.question, width, digits)]
+    return [("class:suggestion", _wrap(entry.question, width, indent="    ", first="  • ") + "\n") for entry in items]
+
+
+def topics_fragments(sections: Sequence[tuple[str, Sequence[Entry]]], width: int = 80) -> Fragments:
+    """Every entry's question under its section's heading, numbered straight through for picking."""
+    total = sum(len(entries) for _, entries in sections)
+    digits = len(str(total))
+    out: Fragments = [("class:info", "Here is everything I know about:\n")]
+    number = 0
+    for section, entries in sections:
+        out.append(("class:heading", printable(section) + "\n"))
+        for entry in entries:
+            number += 1
+            out.extend(_numbered(number, entry.question, width, digits))
     return out
 
 
+def tips_fragments(entries: Iterable[Entry], width: int = 80) -> Fragments:
+    """Every tip, as bullets under the question it belongs to; a tip given twice is shown once."""
+    out: Fragments = [("class:info", "Every tip, under the question it belongs to:\n")]
+    seen: set[str] = set()
+    for entry in entries:
+        tips = [tip for tip in entry.tips if tip not in seen]
+        seen.update(tips)
+        if tips:
+            out.append(("class:heading", printable(entry.question) + "\n"))
+            out.extend(("class:tip", _wrap(tip, width, indent="    ", first="  • ") + "\n") for tip in tips)
+    return out if seen else [("class:info", "This knowledge base has no tips.\n")]
+
+
+def source_fragments(entry: Entry, width: int = 80) -> Fragments:
+    """Where the answer to `entry` comes from."""
+    return flow([("class:info", "The answer to"), ("class:question", f"“{entry.question}”"),
+                 ("class:info", "comes from:"), ("class:source.name", entry.source)], width)
+
+
+def safety_fragments(signs: Sequence[WarningSign], notice: str, width: int = 80) -> Fragments:
+    """The notice to seek medical care, naming the warning signs the question mentioned."""
+    names = [sign.name for sign in signs]
+    named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return [
+        ("class:safety.title", "Please read this first.\n"),
+        *flow([("class:safety", f"You mentioned {named}."), ("class:safety", notice)], width),
+    ]
+
+
+def greeting_fragments(title: str | None, disclaimer: str | None, width: int = 80) -> Fragments:
+    """One paragraph: what the bot knows about, how to get help, and that it is not medical advice."""
+    return flow(
+        [
+            ("class:title", f"{title or 'faqbot'}:"),
+            ("class:greeting", "ask me a question in your own words. Type /help for help."),
+            ("class:disclaimer", disclaimer or "General information only, not medical advice."),
+        ],
+        width,
+    )
+
+
 def plain(fragments: Fragments) -> str:
+    """The fragments' text, without styles."""
     return "".join(text for _, text in fragments)

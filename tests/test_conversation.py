@@ -1,0 +1,184 @@
+"""The chat's turn logic, without a terminal: commands, numbered picks, follow-ups, small talk, safety."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import Matcher, load_kb
+from bot.conversation import COMMANDS, Conversation, sections
+from bot.render import plain
+
+from conftest import faqbot_env, write
+
+TEA = """\
+    title: Tea at home
+    disclaimer: General information, not medical advice.
+    safety:
+      notice: Please see a doctor.
+      signs:
+        - name: a burn
+          patterns: [burnt hand, scald]
+    entries:
+      - id: green-tea
+        question: How do I brew green tea?
+        answer: Use water at 80 degrees for two minutes.
+        tips: [Warm the pot first.]
+        related: [black-tea, storage]
+        source: Brewing > Green tea
+      - id: black-tea
+        question: How do I brew black tea?
+        answer: Use boiling water for four minutes.
+        tips: [Warm the pot first.]
+        related: [green-tea]
+        source: Brewing > Black tea
+      - id: storage
+        question: How should I store tea leaves?
+        answer: In an airtight tin, away from light.
+        tips: [Keep the tin dry.]
+        source: Storage
+"""
+
+
+@pytest.fixture
+def tea(tmp_path: Path) -> Conversation:
+    return Conversation(Matcher(load_kb(write(tmp_path / "tea.yaml", TEA))))
+
+
+def said(chat: Conversation, line: str) -> str:
+    return plain(chat.respond(line, 80).fragments)
+
+
+def test_greeting_names_the_topic_help_and_not_medical_advice(tea: Conversation) -> None:
+    greeting = plain(tea.greeting(200))
+    assert greeting.count("\n") == 1  # one line, when the terminal is wide enough
+    assert "Tea at home" in greeting and "/help" in greeting and "not medical advice" in greeting
+
+
+def test_answer_then_more_then_pick_then_source(tea: Conversation) -> None:
+    answer = said(tea, "how do I brew green tea?")
+    assert "Use water at 80 degrees" in answer and "• Warm the pot first." in answer
+    assert "Source: Brewing > Green tea" in answer and "/more" in answer
+
+    more = said(tea, "/more")
+    assert "1. How do I brew black tea?" in more and "2. How should I store tea leaves?" in more
+    assert "Type 1 or 2" in more
+    assert "In an airtight tin" in said(tea, "2")
+    assert "Brewing" not in said(tea, "/source") and "Storage" in said(tea, "/source")
+    assert said(tea, "tell me more") == said(tea, "/more")  # storage has no related entries
+    assert "That's all I have" in said(tea, "what else")
+
+
+@pytest.mark.parametrize("phrase", ["tell me more", "Tell me more!", "what else?", "more", "/more"])
+def test_follow_up_phrases_show_the_related_entries(tea: Conversation, phrase: str) -> None:
+    said(tea, "how do I brew black tea")
+    assert "1. How do I brew green tea?" in said(tea, phrase)
+
+
+def test_close_entries_ask_which_one_was_meant(tea: Conversation) -> None:
+    # The two brewing entries are alike but for green and black, so neither fits better.
+    question = said(tea, "how do I brew tea")
+    assert "Did you mean 1. How do I brew green tea or 2. How do I brew black tea?" in " ".join(question.split())
+    assert "Use boiling water" in said(tea, "2")
+
+
+def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path) -> None:
+    chat = Conversation(Matcher(load_kb()))
+    reply = said(chat, "how do I get a refund for my spa voucher?")
+    assert reply.startswith("I'm not sure I have that.")
+    assert "1. " in reply and "Type 1, 2 or 3 to pick one." in reply
+    first = chat.offered[0]
+    assert f"1. {first.question}" in reply
+    assert first.answer.split()[0] in said(chat, "1")
+
+
+def test_a_decline_with_nothing_in_common_suggests_nothing(tea: Conversation) -> None:
+    reply = said(tea, "what is pilates")
+    assert "I'm not sure I have that." in reply and "/topics" in reply and "1." not in reply
+    assert tea.offered == ()
+
+
+def test_numbers_outside_a_list(tea: Conversation) -> None:
+    assert "no list to pick from" in said(tea, "2")
+    said(tea, "/topics")
+    assert "from 1 to 3" in said(tea, "4")
+    assert "80 degrees" in said(tea, "#1")
+
+
+def test_topics_are_grouped_by_section_and_numbered_for_picking(tea: Conversation) -> None:
+    topics = said(tea, "/topics")
+    lines = topics.splitlines()
+    assert lines.index("Brewing") < lines.index("  1. How do I brew green tea?") < lines.index("Storage")
+    assert "  3. How should I store tea leaves?" in lines
+    assert "In an airtight tin" in said(tea, "3")
+
+
+def test_sections_follow_the_kb_order() -> None:
+    kb = load_kb()
+    grouped = sections(kb.entries)
+    assert sum(len(entries) for _, entries in grouped) == len(kb)
+    names = [name for name, _ in grouped]
+    assert len(names) == len(set(names)) and "FAQ" in names and all(">" not in name for name in names)
+
+
+def test_tips_lists_every_tip_once(tea: Conversation) -> None:
+    tips = said(tea, "/tips")
+    assert tips.count("Warm the pot first.") == 1 and "• Keep the tin dry." in tips
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("hi", "Hello!"), ("Hello there!", "Hello!"), ("thanks", "You're welcome"), ("Thank you so much!", "welcome"),
+     ("who are you?", "faqbot"), ("help", "/topics"), ("?", "/quit")],
+)
+def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, expected: str) -> None:
+    reply = said(tea, line)
+    assert expected in reply and "not sure" not in reply and "Source:" not in reply
+
+
+@pytest.mark.parametrize("line", ["/quit", "quit", "exit", "/exit", "bye", "Goodbye!"])
+def test_leaving(tea: Conversation, line: str) -> None:
+    turn = tea.respond(line)
+    assert turn.quit and "Goodbye" in plain(turn.fragments)
+
+
+def test_help_lists_every_command(tea: Conversation) -> None:
+    help_text = said(tea, "/help")
+    for command in COMMANDS:
+        assert command in help_text
+
+
+def test_unknown_command_suggests_the_closest(tea: Conversation) -> None:
+    assert "Unknown command /tpoics. Did you mean /topics?" in said(tea, "/tpoics")
+
+
+def test_safety_notice_comes_before_the_answer(tea: Conversation) -> None:
+    reply = said(tea, "I scalded myself brewing green tea")
+    assert "You mentioned a burn. Please see a doctor." in reply
+    assert reply.index("Please see a doctor") < reply.index("How do I brew green tea?")
+    assert "Please see a doctor" not in said(tea, "how do I brew green tea")
+
+
+def test_safety_notice_with_the_default_kb() -> None:
+    reply = said(Conversation(Matcher(load_kb())), "my legs feel numb, can massage help my back?")
+    assert reply.startswith("Please read this first.\nYou mentioned numbness or weakness in the legs.")
+    assert "emergency services" in reply
+
+
+def test_nothing_from_the_user_reaches_the_terminal_raw(tea: Conversation) -> None:
+    reply = said(tea, "/\x1b]0;pwned\x07x\x1b[31m")
+    assert "\x1b" not in reply and "\x07" not in reply
+
+
+def test_the_turn_logic_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
+    code = (
+        "import sys, bot.conversation, bot.render, bot.safety\n"
+        "bot.conversation.Conversation(bot.Matcher(bot.load_kb())).respond('/topics')\n"
+        "print('prompt_toolkit' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], text=True, capture_output=True, timeout=60, cwd=tmp_path,
+                            env=faqbot_env())
+    assert result.stdout == "False\n", result.stderr

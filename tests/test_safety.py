@@ -1,0 +1,105 @@
+"""Warning signs: the default KB's safety section, and how bot.safety matches its patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import load_kb
+from bot.knowledge import Safety, WarningSign
+from bot.safety import SafetyCheck, warning_signs
+
+LEGS = "numbness or weakness in the legs"
+BLADDER = "loss of bladder or bowel control"
+FEVER = "fever"
+FALL = "pain after a fall or injury"
+WEIGHT = "unexplained weight loss"
+
+
+@pytest.fixture(scope="module")
+def check() -> SafetyCheck:
+    return SafetyCheck(load_kb().safety)
+
+
+def names(check: SafetyCheck, text: str) -> list[str]:
+    return [sign.name for sign in check.signs_in(text)]
+
+
+def test_the_default_kb_has_a_notice_to_seek_medical_care(check: SafetyCheck) -> None:
+    assert check.notice is not None
+    assert "doctor" in check.notice and "emergency" in check.notice
+    assert {LEGS, BLADDER, FEVER, FALL, WEIGHT} <= {sign.name for sign in load_kb().safety.signs}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("question", "sign"),
+    [
+        ("my legs feel numb, can massage help?", LEGS),
+        ("numbness in my left leg since yesterday", LEGS),
+        ("I can't feel my legs properly", LEGS),
+        ("I cannot feel my feet", LEGS),
+        ("pins and needles down to my toes", LEGS),
+        ("my legs keep giving way", LEGS),
+        ("my leg feels weak and my back hurts", LEGS),
+        ("I wet myself when my back went", BLADDER),
+        ("is incontinence normal with back pain?", BLADDER),
+        ("I can't control my bladder", BLADDER),
+        ("problems with my bowels and a sore back", BLADDER),
+        ("I have a fever and my back aches", FEVER),
+        ("back pain with a high temperature", FEVER),
+        ("I've been running a temperature", FEVER),
+        ("I fell off a ladder, can we massage my back?", FALL),
+        ("back pain after a car accident", FALL),
+        ("hurt my back in a fall down the stairs", FALL),
+        ("is massage ok for a sports injury?", FALL),
+        ("I've been losing weight without trying and my back hurts", WEIGHT),
+        ("unexplained weight loss and back pain", WEIGHT),
+        ("I lost a lot of weight and my back is sore", WEIGHT),
+    ],
+)
+def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, sign: str) -> None:
+    assert sign in names(check, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long does a couples massage last?",
+        "what temperature should the room be?",
+        "my partner fell asleep during the massage",
+        "is it ok to fall asleep on the table?",
+        "can we chill out together afterwards",
+        "does my back feel better after a massage",
+        "what is Swedish massage",
+        "",
+        "???",
+    ],
+)
+def test_everyday_questions_get_no_notice(check: SafetyCheck, question: str) -> None:
+    assert check.signs_in(question) == ()
+
+
+def test_no_question_of_the_kb_itself_gets_a_notice(check: SafetyCheck) -> None:
+    """Patterns so broad that they catch the KB's own questions would make the notice noise."""
+    flagged = {entry.question: names(check, entry.question) for entry in load_kb() if check.signs_in(entry.question)}
+    assert flagged == {}
+
+
+def test_every_pattern_catches_its_own_sign(check: SafetyCheck) -> None:
+    safety = load_kb().safety
+    assert safety is not None
+    for sign in safety.signs:
+        for pattern in sign.patterns:
+            assert sign.name in names(check, pattern), pattern
+
+
+def test_all_words_of_a_pattern_in_any_order_and_form() -> None:
+    safety = Safety("See a doctor.", (WarningSign("numb legs", ("numb legs",)), WarningSign("fever", ("fever",))))
+    assert warning_signs(safety, "My LEGS feel numb!") == (safety.signs[0],)
+    assert warning_signs(safety, "numbness in my leg") == (safety.signs[0],)
+    assert warning_signs(safety, "my arm is numb") == ()  # "legs" is missing
+    assert warning_signs(safety, "fever, and my legs are numb") == safety.signs  # in the KB's order
+
+
+def test_a_kb_without_a_safety_section_never_warns() -> None:
+    assert SafetyCheck(None).signs_in("I can't feel my legs") == ()
+    assert SafetyCheck(None).notice is None

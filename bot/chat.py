@@ -24,10 +24,11 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
 from .conversation import COMMANDS, Conversation, sections
-from .model import KnowledgeBase
 from .matcher import Matcher
+from .model import KnowledgeBase
 from .normalize import normalize
 from .render import Fragments
+from .unanswered import UnansweredLog
 
 __all__ = [
     "STYLE",
@@ -219,9 +220,10 @@ def run_chat(
     history: History | None = None,
     input: Input | None = None,
     output: Output | None = None,
+    log: UnansweredLog | None = None,
 ) -> int:
     """Greet, then ask and answer until /quit or Ctrl-D; Ctrl-C only clears the line. Returns 0."""
-    conversation = Conversation(matcher)
+    conversation = Conversation(matcher, log=log)
     session = chat_session(
         conversation, history=open_history() if history is None else history, color=color, input=input, output=output
     )

@@ -20,11 +20,12 @@ from . import __version__
 from .errors import FaqbotError
 from .model import default_kb_path
 from .matcher import DEFAULT_THRESHOLD, Matcher
-from .render import plain, reply_fragments
+from .render import explanation_text, plain, reply_fragments
 from .reply import Reply, reply_to
 
 if TYPE_CHECKING:
     from .evaluate import Outcome, Report
+    from .unanswered import UnansweredLog
 
 EXIT_OK, EXIT_DECLINED, EXIT_ERROR = 0, 1, 2
 
@@ -73,27 +74,47 @@ def build_parser() -> argparse.ArgumentParser:
     chat_options.add_argument(
         "--no-color", action="store_true", default=argparse.SUPPRESS, help="no colours (NO_COLOR is honoured too)"
     )
+    log_option = argparse.ArgumentParser(add_help=False)
+    log_option.add_argument(
+        "--log-unanswered", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+        help="append each declined question to FILE (JSON Lines, created 0600), for KB authors",
+    )
 
     parser = _Parser(
         prog="faqbot", description="A chat-style FAQ bot over a YAML knowledge base.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[kb_option, match_options, chat_options],
+        parents=[kb_option, match_options, chat_options, log_option],
     )
     parser.add_argument("--version", action="version", version=f"faqbot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser(
-        "chat", parents=[kb_option, match_options, chat_options], help="chat in the terminal (the default)",
+        "chat", parents=[kb_option, match_options, chat_options, log_option], help="chat in the terminal (the default)",
         description="Chat in the terminal. With stdin not a terminal, answer each line in plain text.",
     )
     ask = commands.add_parser(
-        "ask", parents=[kb_option, match_options], help="answer one question, or each line of stdin",
+        "ask", parents=[kb_option, match_options, log_option], help="answer one question, or each line of stdin",
         description="Answer QUESTION; with no QUESTION and stdin not a terminal, answer each line of stdin. "
         "Exit 0 when answered, 1 when declined (batch mode: 0), 2 on error.",
         epilog='example: faqbot ask --json "how long does a couples massage last?"',
     )
     ask.add_argument("question", nargs="*", metavar="QUESTION", help="the question (quotes optional)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument(
+        "--explain", action="store_true",
+        help="also show why: the matched phrasing, each part's score, the words that counted for and against",
+    )
+
+    lint = commands.add_parser(
+        "lint", parents=[match_options], help="find where a KB will confuse the matcher",
+        description="Report phrasings that another entry wins or comes too close to (collisions), phrasings "
+        "below the threshold, near-duplicate answers, entries with few alternates and, with --log, the words "
+        "in unanswered questions that no entry covers. Exit 1 when there are collisions.",
+        epilog="example: faqbot lint knowledge/ --log unanswered.jsonl",
+    )
+    lint.add_argument("path", nargs="?", type=Path, metavar="PATH", help="KB file or directory (default: the built-in KB)")
+    lint.add_argument("--kb", type=Path, dest="kb_option", metavar="PATH", help=argparse.SUPPRESS)
+    lint.add_argument("--log", type=Path, metavar="FILE", help="a log written by --log-unanswered")
 
     evaluate = commands.add_parser(
         "eval", parents=[kb_option, match_options], help="measure matching quality on a labeled question set",
@@ -128,31 +149,64 @@ def _width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
-def _format(reply: Reply, as_json: bool) -> str:
-    if as_json:
-        return json.dumps(reply.to_json(), ensure_ascii=False) + "\n"
-    return plain(reply_fragments(reply, _width()))
-
-
 def _lines(stream: TextIO) -> Iterator[str]:
     for line in stream:
         yield line.rstrip("\r\n")
 
 
+def _unanswered_log(args: argparse.Namespace) -> UnansweredLog | None:
+    from .unanswered import UnansweredLog
+
+    path = getattr(args, "log_unanswered", None)
+    return UnansweredLog(path) if path is not None else None
+
+
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     matcher = _load(args)
+    log = _unanswered_log(args)
+
+    def answer(question: str) -> Reply:
+        reply = reply_to(matcher, question)
+        if log is not None:
+            log.record(reply)
+        why = matcher.explain(question) if args.explain else None
+        if args.json:
+            record = reply.to_json()
+            if args.explain:
+                record["explain"] = why.to_json() if why else None
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.write(plain(reply_fragments(reply, _width())))
+            if why is not None:
+                out.write(explanation_text(why))
+        return reply
+
     if args.question:
-        reply = reply_to(matcher, " ".join(args.question))
-        out.write(_format(reply, args.json))
-        return EXIT_OK if reply.answered else EXIT_DECLINED
+        return EXIT_OK if answer(" ".join(args.question)).answered else EXIT_DECLINED
     if sys.stdin is None or sys.stdin.isatty():
         raise FaqbotError("ask needs a QUESTION, or questions on stdin, one per line (see 'faqbot ask --help')")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # a stray byte that is not UTF-8 is no reason to stop
     for number, line in enumerate(_lines(sys.stdin)):
         if number and not args.json:
             out.write("\n")
-        out.write(_format(reply_to(matcher, line), args.json))
+        answer(line)
         out.flush()
     return EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
+    from .knowledge import load_kb
+    from .lint import lint, read_unanswered
+
+    path = args.path or args.kb_option or default_kb_path()
+    matcher = Matcher(load_kb(path), threshold=getattr(args, "threshold", DEFAULT_THRESHOLD))
+    findings = lint(matcher, read_unanswered(args.log) if args.log else ())
+    for finding in findings:
+        out.write(f"{finding}\n")
+    blocking = sum(f.blocking for f in findings)
+    out.write(f"{path}: {len(findings)} finding{'s' if len(findings) != 1 else ''}, {blocking} collision{'s' if blocking != 1 else ''}\n")
+    return EXIT_DECLINED if blocking else EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -248,11 +302,12 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
         from .chat import run_chat  # prompt_toolkit is only imported here
 
         # NO_COLOR counts only when set to something (https://no-color.org).
-        return run_chat(matcher, color=not getattr(args, "no_color", False) and not os.environ.get("NO_COLOR"))
-    return _pipe_chat(matcher, out)
+        color = not getattr(args, "no_color", False) and not os.environ.get("NO_COLOR")
+        return run_chat(matcher, color=color, log=_unanswered_log(args))
+    return _pipe_chat(matcher, out, args)
 
 
-def _pipe_chat(matcher: Matcher, out: TextIO) -> int:
+def _pipe_chat(matcher: Matcher, out: TextIO, args: argparse.Namespace) -> int:
     """Chat without a terminal: answer each stdin line in plain text, stop at end of input."""
     from .conversation import Conversation
 
@@ -260,7 +315,7 @@ def _pipe_chat(matcher: Matcher, out: TextIO) -> int:
         raise FaqbotError("stdin is closed: give questions on stdin, one per line, or run faqbot in a terminal")
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte that is not UTF-8 is no reason to stop
-    conversation = Conversation(matcher)
+    conversation = Conversation(matcher, log=_unanswered_log(args))
     said = False
     for line in _lines(sys.stdin):
         turn = conversation.respond(line, _width())
@@ -278,7 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        command = {"ask": cmd_ask, "eval": cmd_eval, "validate": cmd_validate}.get(args.command, cmd_chat)
+        command = {"ask": cmd_ask, "eval": cmd_eval, "lint": cmd_lint, "validate": cmd_validate}.get(
+            args.command, cmd_chat
+        )
         return command(args, out)
     except FaqbotError as exc:
         if exc.problems:  # one file:line:column line per problem, as editors and CI parse them

@@ -32,6 +32,7 @@ from .render import (
     topics_fragments,
 )
 from .reply import reply_to
+from .unanswered import UnansweredLog
 from .safety import SafetyCheck
 
 __all__ = ["COMMANDS", "Conversation", "QUIT_WORDS", "Turn", "sections"]
@@ -109,8 +110,9 @@ class Conversation:
     'faq-how-long'
     """
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, *, log: UnansweredLog | None = None) -> None:
         self.matcher = matcher
+        self.log = log
         self.kb = matcher.kb
         self.safety = SafetyCheck(matcher.kb.safety)
         self.last: Entry | None = None
@@ -164,12 +166,13 @@ class Conversation:
         reply = reply_to(self.matcher, text)
         if reply.entry is not None:
             return Turn(out + self._answer(reply.entry, width).fragments)
+        if self.log is not None:
+            self.log.record(reply)
         if reply.ambiguous:
             first, second = (c.entry for c in reply.suggestions[:2])
             self.offered = (first, second)
             return Turn(out + ambiguous_fragments(first, second, width) + pick_hint(2))
-        # A suggestion that shares nothing with the question (score 0) would be a random pick.
-        suggestions = tuple(c for c in reply.suggestions if c.score > 0)
+        suggestions = reply.suggestions
         self.offered = tuple(c.entry for c in suggestions)
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))

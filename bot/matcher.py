@@ -55,6 +55,16 @@ _STOPWORDS_BY_LETTER = {
 }
 
 
+def _capped(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The first words of a question, up to MAX_QUESTION_CHARS of analyzed text."""
+    length = 0
+    for count, (word, _) in enumerate(pairs):
+        length += len(word) + 1
+        if length > MAX_QUESTION_CHARS + 1:
+            return pairs[:count]
+    return pairs
+
+
 def _misspelt_stopword(word: str) -> bool:
     """Whether `word` is one edit from a stopword ("shuold", "realy"): filler, not a word the KB lacks."""
     if len(word) < 4:
@@ -74,9 +84,13 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class WordWeight:
-    """One word of a question: what KB word it was read as (None: unknown) and what it weighs."""
+    """One word of a question: what KB word it was read as (None: unknown) and what it weighs.
+
+    `said` is what the user wrote for it, before synonyms ("backache" for "pain").
+    """
 
     word: str
+    said: str
     kb_word: str | None
     weight: float
     found_in: str  # "phrasing", "answer" or "" for an entry that lacks it
@@ -90,7 +104,18 @@ class Explanation:
     overlap: float
     fuzzy: float
     coverage: float
+    unknown: float  # percent of the question's weight in words the KB does not know
     words: tuple[WordWeight, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
+            "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
+            "words": [
+                {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None}
+                for w in self.words
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +124,7 @@ class _Query:
     credit: dict[str, float]  # KB word -> the weight the question earns with it
     total: float  # the question's whole weight, unknown words included
     unknown: float  # the share of that weight in words the KB does not know
-    readings: tuple[tuple[str, str | None, float], ...]  # (word, KB word or None, weight)
+    readings: tuple[tuple[str, str, str | None, float], ...]  # (word, as said, KB word or None, weight)
 
 
 class Matcher:
@@ -234,15 +259,19 @@ class Matcher:
                 raise KeyError(entry_id)
         score, index, overlap, fuzzy, coverage = scores[owner]
         words = tuple(
-            WordWeight(word, known, round(weight, 2), self._where(owner, known)) for word, known, weight in query.readings
+            WordWeight(word, said, known, round(weight, 2), self._where(owner, known))
+            for word, said, known, weight in query.readings
         )
         candidate = Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
-        return Explanation(candidate, round(100 * overlap, 1), round(100 * fuzzy, 1), round(100 * coverage, 1), words)
+        return Explanation(
+            candidate, round(100 * overlap, 1), round(100 * fuzzy, 1), round(100 * coverage, 1),
+            round(100 * query.unknown, 1), words,
+        )
 
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
         """Each meaningful word of `text` with the KB word it was read as (None: the KB lacks it)."""
         query = self._read(text)
-        return tuple((word, known) for word, known, _ in query.readings) if query else ()
+        return tuple((said, known) for _, said, known, _ in query.readings) if query else ()
 
     def _where(self, owner: int, word: str | None) -> str:
         if word in self._entry_phrase_words[owner]:
@@ -255,22 +284,26 @@ class Matcher:
         Words the KB does not know count fully in the question's weight, so they pull every
         entry's score down: that is what makes the matcher decline off-topic questions.
         """
-        analyzed = self._analyzer.text(text[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
-        if not analyzed:
+        pairs = _capped(self._analyzer.pairs(text[: MAX_QUESTION_CHARS * 2]))
+        if not pairs:
             return None
+        analyzed = " ".join(word for word, _ in pairs)
+        said_as: dict[str, str] = {}  # a repeated word counts once, as it was first said
+        for word, said in [(w, said) for w, said in pairs if w not in STOPWORDS] or pairs:
+            said_as.setdefault(word, said)
         credit: dict[str, float] = {}
         readings = []
         total = 0.0
-        for word in dict.fromkeys(content_words(analyzed, stemmed=False)):  # a repeated word counts once
+        for word, said in said_as.items():
             known, similarity = self._known(word)
             if known is None and _misspelt_stopword(word):
                 continue
             weight = self._weight[known] if known else self._unknown_weight
-            readings.append((word, known, weight))
+            readings.append((word, said, known, weight))
             total += weight
             if known:
                 credit[known] = max(credit.get(known, 0.0), weight * similarity)
-        unknown = sum(weight for _, known, weight in readings if known is None)
+        unknown = sum(weight for _, _, known, weight in readings if known is None)
         return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings))
 
     def _known(self, word: str) -> tuple[str | None, float]:

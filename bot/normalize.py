@@ -125,23 +125,28 @@ class Analyzer:
 
     def text(self, text: str) -> str:
         """`text` normalized, with synonyms replaced by the KB's words."""
+        return " ".join(word for word, _ in self.pairs(text))
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        """Each word of the analyzed text with what the user wrote for it ("pain", "backache")."""
         words = normalize(text).split()
         if not self._rules:
-            return " ".join(words)
-        stems = [singular(w) for w in words]
-        out: list[str] = []
+            return [(w, w) for w in words]
+        singulars = [singular(w) for w in words]
+        out: list[tuple[str, str]] = []
         i = 0
         while i < len(words):
             for size in range(min(self._longest, len(words) - i), 0, -1):
-                replacement = self._rules.get(tuple(stems[i : i + size]))
+                replacement = self._rules.get(tuple(singulars[i : i + size]))
                 if replacement is not None:
-                    out.extend(replacement)
+                    said = " ".join(words[i : i + size])
+                    out.extend((word, said) for word in replacement)
                     i += size
                     break
             else:
-                out.append(words[i])
+                out.append((words[i], words[i]))
                 i += 1
-        return " ".join(out)
+        return out
 
     def words(self, text: str) -> tuple[str, ...]:
         return content_words(self.text(text))

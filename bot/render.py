@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from .model import Entry, WarningSign
-from .matcher import Candidate
+from .matcher import Candidate, Explanation
 from .reply import Reply
 
 __all__ = [
@@ -104,10 +104,31 @@ def pick_hint(count: int) -> Fragments:
 
 
 def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
-    """The answer with its tips and source, or the decline with numbered suggestions."""
-    if reply.entry is None:
-        return decline_fragments(reply.suggestions, width)
-    return entry_fragments(reply.entry, width)
+    """The answer with its tips and source, the close pair to choose from, or the decline with suggestions."""
+    if reply.entry is not None:
+        return entry_fragments(reply.entry, width)
+    if reply.ambiguous:
+        first, second = (c.entry for c in reply.suggestions[:2])
+        return ambiguous_fragments(first, second, width)
+    return decline_fragments(reply.suggestions, width)
+
+
+def explanation_text(why: Explanation) -> str:
+    """Why an entry scored what it did, for `faqbot ask --explain`: parts, phrasing, each word."""
+    lines = [
+        f"Why {why.candidate.entry.id} scores {why.candidate.score:g}:",
+        f"  best phrasing   {printable(why.candidate.phrasing)!r}",
+        f"  overlap {why.overlap:g}   fuzzy {why.fuzzy:g}   coverage {why.coverage:g}   "
+        f"unknown share {why.unknown:g}%",
+        "  words (weight; where this entry has them):",
+    ]
+    for word in why.words:
+        read_as = [w for w in (word.word, word.kb_word) if w and w != word.said]
+        reading = "".join(f" -> {w}" for w in dict.fromkeys(read_as))
+        where = {"phrasing": "in a phrasing", "answer": "only in the answer/tips"}.get(word.found_in, "")
+        verdict = "for" if where else "against (no entry knows it)" if word.kb_word is None else "against (not in this entry)"
+        lines.append(f"    {printable(word.said)}{reading}  {word.weight:g}  {verdict}{'; ' + where if where else ''}")
+    return "\n".join(lines) + "\n"
 
 
 def entry_fragments(entry: Entry, width: int = 80) -> Fragments:

@@ -63,7 +63,8 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     >>> reply.entry.id, len(reply.suggestions)
     ('faq-how-long', 3)
     """
-    ranked = matcher.rank(text, k=SUGGESTIONS + 1)
+    # An entry that shares nothing with the question (score 0) would be a random suggestion.
+    ranked = tuple(c for c in matcher.rank(text, k=SUGGESTIONS + 1) if c.score > 0)
     best, ambiguous = verdict(ranked, matcher.threshold)
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:])
@@ -75,7 +76,7 @@ def verdict(ranked: Sequence[Candidate], threshold: float) -> tuple[Candidate | 
 
     The one rule for answering, shared by the bot and its evaluation.
     """
-    if not ranked or ranked[0].score < threshold:
+    if not ranked or ranked[0].score < threshold or ranked[0].score <= 0:  # 0: it shares nothing with the question
         return None, False
     best = ranked[0]
     if len(ranked) > 1 and ranked[1].score >= threshold and best.score - ranked[1].score < AMBIGUITY_MARGIN:

@@ -1,0 +1,123 @@
+"""The KB author's tools through the real CLI: eval, lint, ask --explain, --log-unanswered."""
+
+from __future__ import annotations
+
+import json
+import stat
+import threading
+from pathlib import Path
+
+from bot import Matcher, load_kb, reply_to
+from bot.unanswered import UnansweredLog
+
+from conftest import REPO_ROOT, run_faqbot, write
+
+QUESTIONS = """\
+questions:
+  - q: how long does a couples massage last
+    expect: faq-how-long
+  - q: what is effleurage
+    expect: [technique-swedish-strokes, technique-swedish]
+  - q: how much does it cost
+    expect: null
+"""
+
+COLLIDING = """\
+entries:
+  - id: watering
+    question: How often should I water my plants?
+    alternates: [how much water do plants need]
+    answer: When the soil is dry.
+    source: Care
+  - id: feeding
+    question: How often should I feed my plants?
+    alternates: [how often should I water my plants]
+    answer: Monthly in summer.
+    source: Care
+"""
+
+
+def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
+    questions = write(tmp_path / "q.yaml", QUESTIONS)
+    ok = run_faqbot("eval", str(questions), "--sweep")
+    assert ok.returncode == 0, ok.stderr
+    assert "top-1 accuracy" in ok.stdout and "declined" in ok.stdout and "<- best mean" in ok.stdout
+    report = json.loads(run_faqbot("eval", str(questions), "--json").stdout)
+    assert report["in_scope"] == 2 and report["out_of_scope"] == 1
+    assert 0 <= report["answered_correctly"] <= 1 and report["misses"] == [] or report["misses"]
+    strict = run_faqbot("eval", str(questions), "--min-accuracy", "101")
+    assert strict.returncode == 2 and "between 0 and 100" in strict.stderr  # 0-1, or a percentage
+    unanswerable = write(tmp_path / "hard.yaml", "questions:\n  - q: xyzzy plugh\n    expect: faq-how-long\n")
+    failing = run_faqbot("eval", str(unanswerable), "--min-accuracy", "50")
+    assert failing.returncode == 1 and "answered correctly 0.000 is below 0.500" in failing.stderr
+
+
+def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
+    questions = write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: no-such-entry\n")
+    result = run_faqbot("eval", str(questions))
+    assert result.returncode == 2 and "no-such-entry" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_shipped_tune_set_meets_its_floors_through_the_cli() -> None:
+    result = run_faqbot("eval", str(REPO_ROOT / "tests" / "questions" / "tune.yaml"), "--min-accuracy", "0.9", "--min-declined", "0.9")
+    assert result.returncode == 0, result.stderr
+
+
+def test_lint_keeps_the_default_kb_clean() -> None:
+    result = run_faqbot("lint")
+    assert result.returncode == 0, result.stdout
+    assert "0 collisions" in result.stdout
+
+
+def test_lint_reports_collisions_and_exits_non_zero(tmp_path: Path) -> None:
+    kb = write(tmp_path / "kb.yaml", COLLIDING)
+    result = run_faqbot("lint", str(kb))
+    assert result.returncode == 1
+    assert "collision: feeding: 'how often should I water my plants' finds watering" in result.stdout
+    assert "few-alternates" in result.stdout
+
+
+def test_lint_lists_words_from_unanswered_questions(tmp_path: Path) -> None:
+    log = write(tmp_path / "log.jsonl", '{"query": "can we use a hammock"}\n\n{"query": "hammock or bed?"}\n')
+    result = run_faqbot("lint", "--log", str(log))
+    assert "unknown-word: 'hammock' in 2 unanswered questions" in result.stdout
+
+
+def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
+    text = run_faqbot("ask", "--explain", "is pilates good for my backache")
+    assert "best phrasing" in text.stdout and "coverage" in text.stdout
+    assert "pilates" in text.stdout and "against (no entry knows it)" in text.stdout
+    assert "backache -> back" in text.stdout
+    record = json.loads(run_faqbot("ask", "--json", "--explain", "what is effleurage").stdout)
+    why = record["explain"]
+    assert why["id"] == record["id"] == "technique-swedish-strokes"
+    assert {w["word"] for w in why["words"]} == {"effleurage"} and why["words"][0]["found_in"] == "phrasing"
+
+
+def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:
+    log = tmp_path / "unanswered.jsonl"
+    run_faqbot("ask", "--log-unanswered", str(log), "how do I get a refund?")
+    run_faqbot("ask", "--log-unanswered", str(log), "how long does a couples massage last?")  # answered: not logged
+    run_faqbot("--log-unanswered", str(log), input="is pilates good for back pain\n")  # the pipe chat logs too
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["query"] for r in records] == ["how do I get a refund?", "is pilates good for back pain"]
+    assert set(records[0]) == {"time", "query", "best", "score"}
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_log_lines_from_many_threads_never_interleave(tmp_path: Path) -> None:
+    log = UnansweredLog(tmp_path / "log.jsonl")
+    reply = reply_to(Matcher(load_kb()), "x" * 3000 + " refund")
+    threads = [threading.Thread(target=lambda: [log.record(reply) for _ in range(50)]) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = (tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 400 and all(json.loads(line)["query"] == reply.query for line in lines)
+
+
+def test_an_unwritable_log_warns_once_and_the_bot_still_answers(tmp_path: Path) -> None:
+    result = run_faqbot("ask", "--log-unanswered", str(tmp_path / "no" / "such" / "dir.jsonl"), "refund?")
+    assert result.returncode == 1 and "I'm not sure" in result.stdout
+    assert result.stderr.count("cannot write the unanswered log") == 1

@@ -21,7 +21,7 @@ from .normalize import Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 1  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 3  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 

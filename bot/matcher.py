@@ -145,6 +145,7 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
+        "_phrase_postings", "_stems",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", *_INDEX)
 
@@ -163,10 +164,12 @@ class Matcher:
         for owner, words in zip(self._owner, self._phrase_words):
             phrase_sets[owner] |= words
         self._entry_phrase_words = tuple(frozenset(s) for s in phrase_sets)
+        bodies = [analyzer.text(" ".join((e.answer, *e.tips, e.source))) for e in kb.entries]
         self._entry_body_words = tuple(
-            frozenset(analyzer.words(" ".join((e.answer, *e.tips, e.source)))) - phrase_sets[i]
-            for i, e in enumerate(kb.entries)
+            frozenset(content_words(body)) - phrase_sets[i] for i, body in enumerate(bodies)
         )
+        # The stem of every word the KB uses, so that most questions need no stemmer at all.
+        self._stems = {word: stem(word) for text in (*self._analyzed, *bodies) for word in text.split()}
 
         # IDF over entries, smoothed so that a word in every entry still weighs a little, and a
         # word in no entry weighs most of all.
@@ -196,6 +199,11 @@ class Matcher:
             for word in phrase_words | body_words:
                 postings.setdefault(word, []).append(owner)
         self._postings = {word: tuple(owners) for word, owners in postings.items()}
+        phrase_postings: dict[str, list[int]] = {}
+        for index, words in enumerate(self._phrase_words):
+            for word in words:
+                phrase_postings.setdefault(word, []).append(index)
+        self._phrase_postings = {word: tuple(indexes) for word, indexes in phrase_postings.items()}
 
     @classmethod
     def _from_index(cls, kb: KnowledgeBase, analyzer: Analyzer, index: dict[str, object], threshold: float) -> Matcher:
@@ -308,7 +316,7 @@ class Matcher:
 
     def _known(self, word: str) -> tuple[str | None, float]:
         """The KB word (stem) that `word` is, or is a typo of, and how sure that reading is."""
-        stemmed = stem(word)
+        stemmed = self._stems.get(word) or stem(word)
         if stemmed in self._weight:
             return stemmed, 1.0
         if len(word) < _MIN_TYPO_LENGTH:
@@ -320,13 +328,14 @@ class Matcher:
         spellings = self._surface.get(word[0], ())
         found = process.extractOne(word, spellings, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
         if found:
-            return stem(found[0]), _TYPO_CREDIT
+            return self._stems[found[0]], _TYPO_CREDIT
         return None, 0.0
 
     def _swapped(self, word: str) -> tuple[str | None, float]:
         """A short word read as a KB word with two neighbouring letters swapped ("lnog": long)."""
         for i in range(1, len(word) - 1):
-            swapped = stem(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            swapped = self._stems.get(swapped) or stem(swapped)
             if swapped in self._weight:
                 return swapped, _TYPO_CREDIT
         return None, 0.0
@@ -358,16 +367,25 @@ class Matcher:
             indexes = [i for owner in owners for i in range(self._starts[owner], self._starts[owner + 1])]
         choices = [self._analyzed[i] for i in indexes] if owners is not None else self._analyzed
         ratios = process.extract(query.text, choices, scorer=fuzz.token_sort_ratio, limit=None)
+        # The weight each phrasing shares with the question, summed through the postings of the
+        # question's few words rather than by visiting every word of every phrasing.
+        shared: dict[int, float] = {}
+        for word, weight in credit.items():
+            for index in self._phrase_postings.get(word, ()):
+                shared[index] = shared.get(index, 0.0) + weight
         best: dict[int, tuple[float, int, float, float]] = {}
+        owner_of, phrase_weight = self._owner, self._phrase_weight
         for _, ratio, position in ratios:
             index = indexes[position]
-            common = sum(credit.get(w, 0.0) for w in self._phrase_words[index])
-            recall = common / total
-            precision = common / self._phrase_weight[index]
-            overlap = 2 * recall * precision / (recall + precision) if common else 0.0
+            common = shared.get(index, 0.0)
+            if common:
+                recall, precision = common / total, common / phrase_weight[index]
+                overlap = 2 * recall * precision / (recall + precision)
+            else:
+                overlap = 0.0
             fuzzy = ratio / 100
             phrase = _OVERLAP_SHARE * overlap + (1 - _OVERLAP_SHARE) * fuzzy
-            owner = self._owner[index]
+            owner = owner_of[index]
             if owner not in best or phrase > best[owner][0]:
                 best[owner] = (phrase, index, overlap, fuzzy)
         scores = {}

@@ -7,11 +7,10 @@ here applies to both sides alike.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-
-import snowballstemmer
 
 __all__ = ["Analyzer", "normalize", "singular", "stem", "content_words", "STOPWORDS"]
 
@@ -38,7 +37,10 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps state while it works, so each thread gets its own; and it is made on
+# first use, since importing snowballstemmer (all its languages) costs start-up time that a
+# Matcher restored from the cache, which knows its KB's stems, rarely needs.
+_local = threading.local()
 
 
 def normalize(text: str) -> str:
@@ -58,7 +60,12 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The word's stem, so that "massages", "massaging" and "massage" compare equal."""
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def singular(word: str) -> str:

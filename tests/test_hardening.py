@@ -140,3 +140,16 @@ def test_odd_input_gets_an_answer_or_a_polite_decline(matcher: Matcher, text: st
 def test_terminal_escapes_are_stripped_from_text() -> None:
     hostile = "ok\x1b]0;pwned\x07 then \x1b[31mred\x1b[0m and \x07bell \x9b2J done"
     assert printable(hostile) == "ok then red and bell 2J done"
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 8, b"+\xff\xfe half a line", b"\x00" * 100])
+def test_a_corrupt_history_file_is_read_without_a_crash(tmp_path: Path, content: bytes) -> None:
+    from bot.chat import open_history
+
+    path = tmp_path / "history"
+    path.write_bytes(content)
+    history = open_history(path)
+    loaded = list(history.load_history_strings())
+    assert all(isinstance(line, str) for line in loaded)
+    history.store_string("how long does it last")
+    assert "how long does it last" in path.read_text(encoding="utf-8", errors="replace")

@@ -121,3 +121,17 @@ def test_an_unwritable_log_warns_once_and_the_bot_still_answers(tmp_path: Path) 
     result = run_faqbot("ask", "--log-unanswered", str(tmp_path / "no" / "such" / "dir.jsonl"), "refund?")
     assert result.returncode == 1 and "I'm not sure" in result.stdout
     assert result.stderr.count("cannot write the unanswered log") == 1
+
+
+def test_ask_batch_survives_bytes_that_are_not_utf8() -> None:
+    import subprocess
+    import sys
+
+    from conftest import faqbot_env
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"], input=b"caf\xe9 massage length\nhow long does it last\n",
+        capture_output=True, env=faqbot_env(), timeout=60,
+    )
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()][1] == "faq-how-long"

@@ -129,6 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-accuracy", type=_share, metavar="X", help="fail below this answered-correctly rate (0-1)")
     evaluate.add_argument("--min-declined", type=_share, metavar="X", help="fail below this declined rate (0-1)")
 
+    importer = commands.add_parser(
+        "import", help="draft a KB from an article (Markdown or plain text)",
+        description="Draft a KB from ARTICLE (UTF-8 Markdown or plain text): one entry per FAQ pair and per "
+        "section. Prints the YAML, or writes it to OUT.yaml; what was skipped (author bios, 'Related Articles', "
+        "promotions) goes to stderr. With --merge, re-import an updated article into a KB file, keeping hand edits.",
+        epilog="example: faqbot import article.md -o kb.yaml && faqbot --kb kb.yaml",
+    )
+    importer.add_argument("article", type=Path, metavar="ARTICLE", help="the article to import")
+    importer.add_argument(
+        "-o", "--output", type=Path, dest="out", metavar="OUT.yaml", help="write the KB here (atomically) instead of printing it"
+    )
+    importer.add_argument(
+        "--merge", type=Path, metavar="EXISTING.yaml", help="re-import into this KB file, keeping what was edited by hand"
+    )
+
     validate = commands.add_parser(
         "validate", help="check a KB and report every problem",
         description="Check a KB; print every problem as file:line:column and exit 2, or a summary and exit 0.",
@@ -193,6 +208,12 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         answer(line)
         out.flush()
     return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from .importer import run_import
+
+    return run_import(args.article, args.out, args.merge, out, sys.stderr)
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -333,9 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        command = {"ask": cmd_ask, "eval": cmd_eval, "lint": cmd_lint, "validate": cmd_validate}.get(
-            args.command, cmd_chat
-        )
+        commands = {"ask": cmd_ask, "eval": cmd_eval, "import": cmd_import, "lint": cmd_lint, "validate": cmd_validate}
+        command = commands.get(args.command, cmd_chat)
         return command(args, out)
     except FaqbotError as exc:
         if exc.problems:  # one file:line:column line per problem, as editors and CI parse them

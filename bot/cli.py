@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import FaqbotError
-from .model import default_kb_path
 from .matcher import DEFAULT_THRESHOLD, Matcher
+from .model import default_kb_path
 from .render import explanation_text, plain, reply_fragments
 from .reply import Reply, reply_to
 
@@ -35,7 +35,11 @@ examples:
   faqbot ask "how long does a couples massage last?"
   faqbot ask --json "what is swedish massage" | jq .answer
   printf 'what is effleurage\\ncan friends book one\\n' | faqbot ask --json
-  faqbot validate my-kb/                   check a knowledge base you wrote
+  faqbot ask --explain "knots in my back"  why it answers what it does
+  faqbot import article.md -o my-kb.yaml   draft a knowledge base from an article
+  faqbot validate my-kb.yaml               check a knowledge base you wrote
+  faqbot lint my-kb.yaml                   find entries the matcher will confuse
+  faqbot --kb my-kb.yaml                   chat about it
 """
 
 
@@ -91,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "chat", parents=[kb_option, match_options, chat_options, log_option], help="chat in the terminal (the default)",
         description="Chat in the terminal. With stdin not a terminal, answer each line in plain text.",
+        epilog='example: faqbot chat --kb my-kb/   or, without a terminal:  echo "how long is it?" | faqbot chat',
     )
     ask = commands.add_parser(
         "ask", parents=[kb_option, match_options, log_option], help="answer one question, or each line of stdin",

@@ -58,6 +58,7 @@ class KnowledgeBase:
 
     Examples
     --------
+    >>> from bot import load_kb
     >>> kb = load_kb()
     >>> kb["faq-how-long"].source
     'FAQ'

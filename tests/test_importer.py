@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import io
 import os
 import stat
@@ -19,17 +18,10 @@ from hypothesis import strategies as st
 
 import bot.importer
 from bot import FaqbotError, Matcher, load_kb, reply_to
-from bot.importer import (
-    Fingerprint,
-    dump_kb,
-    draft_entries,
-    merge_entries,
-    parse_article,
-    question_from_heading,
-    read_fingerprints,
-    run_import,
-    write_kb,
-)
+from bot.article import parse_article
+from bot.importer import draft_entries, merge_entries, run_import
+from bot.kbfile import Fingerprint, dump_kb, read_fingerprints, write_kb
+from bot.questions import question_from_heading
 from bot.knowledge import Entry
 
 from conftest import faqbot_env, run_faqbot, write
@@ -118,10 +110,6 @@ def test_odd_whitespace_is_cleaned_up() -> None:
     section = parse_article(text, markdown=False).sections[0]
     assert section.prose == ("Some text, its gaps and spaces.",)
     assert section.bullets == ("A tip.",)
-
-
-def test_the_module_examples_run() -> None:
-    assert doctest.testmod(bot.importer).failed == 0
 
 
 # --- outline: headings, nesting, FAQ pairs ---------------------------------------------------------

@@ -1,0 +1,45 @@
+"""Meta-tests: the examples in docstrings run, and every command is documented where users look."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+
+import pytest
+
+import bot
+from bot.cli import build_parser
+
+from conftest import REPO_ROOT
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(bot.__path__, "bot.") if m.name != "bot.__main__")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def commands() -> list[str]:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001 - argparse has no public way
+    return sorted(subparsers.choices)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_is_in_the_readme_and_has_an_example(command: str) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"`faqbot {command}\b", readme), f"README.md does not show `faqbot {command}`"
+    subparsers = next(a for a in build_parser()._actions if a.dest == "command")  # noqa: SLF001
+    help_text = subparsers.choices[command].format_help()  # type: ignore[index]
+    assert "example" in help_text
+
+
+def test_every_public_name_is_exported_and_documented() -> None:
+    for name in bot.__all__:
+        value = getattr(bot, name)
+        if callable(value):
+            assert value.__doc__, f"bot.{name} has no docstring"

@@ -246,12 +246,13 @@ class Matcher:
         if query is None or k <= 0:
             return ()
         owners = None if exhaustive else self._candidates(query)
-        scored = [
-            Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
-            for owner, (score, index, *_parts) in self._score(query, owners).items()
-        ]
-        scored.sort(key=lambda c: -c.score)
-        return tuple(scored[:k])
+        scores = self._score(query, owners)
+        # Ties go to the entry that comes first in the KB, however the candidates were found.
+        best = heapq.nsmallest(k, scores, key=lambda owner: (-round(scores[owner][0], 1), owner))
+        return tuple(
+            Candidate(self._kb.entries[owner], round(scores[owner][0], 1), self._phrasings[scores[owner][1]])
+            for owner in best
+        )
 
     def explain(self, text: str, entry_id: str | None = None) -> Explanation | None:
         """Why `entry_id` (default: the best entry) scores what it does for `text`."""
@@ -343,20 +344,30 @@ class Matcher:
     def _candidates(self, query: _Query) -> list[int] | None:
         """The entries worth scoring on a large KB (None: all of them, as on a small one).
 
-        Entries are ranked by the question weight they share through the inverted index, the
-        words that most entries use skipped, and the best few hundred are scored in full.
+        Entries are ranked by the question weight they share, through the inverted index, rarest
+        words first. Once the pool is full, a word that many entries use only adds to entries
+        already in it, so a common word never costs a pass over tens of thousands of entries;
+        a question of common words only still gets the entries of its least common ones.
         """
         if len(self._phrasings) <= _SCORE_ALL_UP_TO:
             return None
         shared: dict[int, float] = {}
         common = len(self._kb.entries) * _COMMON_WORD_SHARE
-        for word, weight in query.credit.items():
-            owners = self._postings.get(word, ())
-            if len(owners) > common:
+        phrase_words, body_words, owner_of = self._entry_phrase_words, self._entry_body_words, self._owner
+        for word in sorted(query.credit, key=lambda w: len(self._postings.get(w, ()))):
+            weight, owners = query.credit[word], self._postings.get(word, ())
+            if len(owners) > common and len(shared) >= _CANDIDATES:
+                for owner in shared:
+                    if word in phrase_words[owner]:
+                        shared[owner] += weight
+                    elif word in body_words[owner]:
+                        shared[owner] += _BODY_CREDIT * weight
                 continue
+            # As in scoring, a word in an entry's phrasings counts more than one in its answer.
+            in_phrasings = {owner_of[i] for i in self._phrase_postings.get(word, ())}
             for owner in owners:
-                shared[owner] = shared.get(owner, 0.0) + weight
-        return heapq.nlargest(_CANDIDATES, shared, key=shared.__getitem__)
+                shared[owner] = shared.get(owner, 0.0) + (weight if owner in in_phrasings else _BODY_CREDIT * weight)
+        return heapq.nlargest(_CANDIDATES, shared, key=lambda owner: (shared[owner], -owner))
 
     def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float]]:
         """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage)."""

@@ -175,10 +175,12 @@ def _lines(stream: TextIO) -> Iterator[str]:
 
 
 def _unanswered_log(args: argparse.Namespace) -> UnansweredLog | None:
+    path = getattr(args, "log_unanswered", None)
+    if path is None:
+        return None
     from .unanswered import UnansweredLog
 
-    path = getattr(args, "log_unanswered", None)
-    return UnansweredLog(path) if path is not None else None
+    return UnansweredLog(path)
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:

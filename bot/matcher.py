@@ -247,8 +247,9 @@ class Matcher:
             return ()
         owners = None if exhaustive else self._candidates(query)
         scores = self._score(query, owners)
-        # Ties go to the entry that comes first in the KB, however the candidates were found.
-        best = heapq.nsmallest(k, scores, key=lambda owner: (-round(scores[owner][0], 1), owner))
+        # On an exact tie the closer phrasing wins, then the entry first in the KB, however the
+        # candidates were found (so the large-KB shortcut and exhaustive scoring agree).
+        best = heapq.nsmallest(k, scores, key=lambda owner: (-scores[owner][0], -scores[owner][2], -scores[owner][3], owner))
         return tuple(
             Candidate(self._kb.entries[owner], round(scores[owner][0], 1), self._phrasings[scores[owner][1]])
             for owner in best

@@ -47,6 +47,7 @@ _UNKNOWN_WEIGHT = 1.0
 # Up to this many phrasings every entry is scored; above it, only the best-sharing candidates.
 _SCORE_ALL_UP_TO = 5000
 _CANDIDATES = 300
+_POOL = 5000  # entries still in the running when the question's common words are counted
 _COMMON_WORD_SHARE = 0.05  # a word in more than this share of entries does not pick candidates  # a word the KB lacks weighs this much of a word found in one entry
 
 
@@ -358,6 +359,8 @@ class Matcher:
         for word in sorted(query.credit, key=lambda w: len(self._postings.get(w, ()))):
             weight, owners = query.credit[word], self._postings.get(word, ())
             if len(owners) > common and len(shared) >= _CANDIDATES:
+                if len(shared) > _POOL:  # keep the loop over the pool short
+                    shared = {o: shared[o] for o in heapq.nlargest(_POOL, shared, key=shared.__getitem__)}
                 for owner in shared:
                     if word in phrase_words[owner]:
                         shared[owner] += weight
@@ -379,12 +382,19 @@ class Matcher:
             indexes = [i for owner in owners for i in range(self._starts[owner], self._starts[owner + 1])]
         choices = [self._analyzed[i] for i in indexes] if owners is not None else self._analyzed
         ratios = process.extract(query.text, choices, scorer=fuzz.token_sort_ratio, limit=None)
-        # The weight each phrasing shares with the question, summed through the postings of the
-        # question's few words rather than by visiting every word of every phrasing.
+        # The weight each phrasing shares with the question: over a whole small KB, summed through
+        # the postings of the question's few words; over a large KB's few candidates, phrasing by
+        # phrasing, since a common word's postings there run to hundreds of thousands.
         shared: dict[int, float] = {}
-        for word, weight in credit.items():
-            for index in self._phrase_postings.get(word, ()):
-                shared[index] = shared.get(index, 0.0) + weight
+        if owners is None:
+            for word, weight in credit.items():
+                for index in self._phrase_postings.get(word, ()):
+                    shared[index] = shared.get(index, 0.0) + weight
+        else:
+            for index in indexes:
+                common = sum(credit.get(word, 0.0) for word in self._phrase_words[index])
+                if common:
+                    shared[index] = common
         best: dict[int, tuple[float, int, float, float]] = {}
         owner_of, phrase_weight = self._owner, self._phrase_weight
         for _, ratio, position in ratios:

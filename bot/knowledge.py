@@ -306,17 +306,17 @@ class _FileReader:
             return
         notice: str | None = None
         signs: list[WarningSign] | None = None
-        for key, key_node, value_node in self.mapping_items(loader, node):
+        items = self.mapping_items(loader, node)
+        for key, key_node, value_node in items:
             if key == "notice":
                 notice = self.text(loader, "notice", value_node)
             elif key == "signs":
                 signs = self.read_signs(loader, value_node)
             else:
                 self.problem(key_node, f"unknown safety field '{key}'{_did_you_mean(key, ['notice', 'signs'])}")
-        if notice is None and not any(k == "notice" for k, _, _ in self.mapping_items(loader, node)):
-            self.problem(node, "'safety' is missing 'notice'")
-        if signs is None and not any(k == "signs" for k, _, _ in self.mapping_items(loader, node)):
-            self.problem(node, "'safety' is missing 'signs'")
+        present = {key for key, _, _ in items}
+        for required in sorted({"notice", "signs"} - present):
+            self.problem(node, f"'safety' is missing '{required}'")
         if notice is not None and signs is not None:
             self.result.safety = Safety(notice, tuple(signs))
 

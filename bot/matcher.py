@@ -159,7 +159,7 @@ class Matcher:
         self._phrasings = tuple(p for e in kb.entries for p in e.phrasings)
         self._owner = tuple(i for i, e in enumerate(kb.entries) for _ in e.phrasings)
         self._analyzed = tuple(analyzer.text(p) for p in self._phrasings)
-        self._phrase_words = tuple(frozenset(analyzer.words(p)) for p in self._phrasings)
+        self._phrase_words = tuple(frozenset(content_words(text)) for text in self._analyzed)
 
         phrase_sets: list[set[str]] = [set() for _ in kb.entries]
         for owner, words in zip(self._owner, self._phrase_words):
@@ -217,12 +217,6 @@ class Matcher:
 
     def _index(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self._INDEX}
-
-    def with_threshold(self, threshold: float) -> Matcher:
-        """The same index with another threshold (cheap: nothing is recomputed)."""
-        if not 0 <= threshold <= 100:
-            raise ValueError("threshold must be between 0 and 100")
-        return Matcher._from_index(self._kb, self._analyzer, self._index(), threshold)
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -66,6 +66,15 @@ def _capped(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _word_list(words: set[str] | frozenset[str]) -> str:
+    """Words as one string, " a b c ": a large index loads strings many times faster than sets."""
+    return f" {' '.join(sorted(words))} "
+
+
+def _listed(word: str, word_list: str) -> bool:
+    return f" {word} " in word_list
+
+
 def _misspelt_stopword(word: str) -> bool:
     """Whether `word` is one edit from a stopword ("shuold", "realy"): filler, not a word the KB lacks."""
     if len(word) < 4:
@@ -159,16 +168,16 @@ class Matcher:
         self._phrasings = tuple(p for e in kb.entries for p in e.phrasings)
         self._owner = tuple(i for i, e in enumerate(kb.entries) for _ in e.phrasings)
         self._analyzed = tuple(analyzer.text(p) for p in self._phrasings)
-        self._phrase_words = tuple(frozenset(content_words(text)) for text in self._analyzed)
+        phrase_words = [frozenset(content_words(text)) for text in self._analyzed]
+        self._phrase_words = tuple(_word_list(words) for words in phrase_words)
 
         phrase_sets: list[set[str]] = [set() for _ in kb.entries]
-        for owner, words in zip(self._owner, self._phrase_words):
+        for owner, words in zip(self._owner, phrase_words):
             phrase_sets[owner] |= words
-        self._entry_phrase_words = tuple(frozenset(s) for s in phrase_sets)
         bodies = [analyzer.text(" ".join((e.answer, *e.tips, e.source))) for e in kb.entries]
-        self._entry_body_words = tuple(
-            frozenset(content_words(body)) - phrase_sets[i] for i, body in enumerate(bodies)
-        )
+        body_sets = [set(content_words(body)) - phrase_sets[i] for i, body in enumerate(bodies)]
+        self._entry_phrase_words = tuple(_word_list(words) for words in phrase_sets)
+        self._entry_body_words = tuple(_word_list(words) for words in body_sets)
         # The stem of every word the KB uses, so that most questions need no stemmer at all.
         self._stems = {word: stem(word) for text in (*self._analyzed, *bodies) for word in text.split()}
 
@@ -176,8 +185,8 @@ class Matcher:
         # word in no entry weighs most of all.
         count = max(len(kb.entries), 1)
         frequency: dict[str, int] = {}
-        for phrase_words, body_words in zip(self._entry_phrase_words, self._entry_body_words):
-            for word in phrase_words | body_words:
+        for words in (*phrase_sets, *body_sets):
+            for word in words:
                 frequency[word] = frequency.get(word, 0) + 1
         self._weight = {w: math.log(1 + count / df) for w, df in frequency.items()}
         self._unknown_weight = _UNKNOWN_WEIGHT * math.log(1 + count)
@@ -188,7 +197,7 @@ class Matcher:
                 if len(word) >= _MIN_TYPO_LENGTH:
                     surface.setdefault(word[0], set()).add(word)
         self._surface = {letter: tuple(sorted(words)) for letter, words in surface.items()}
-        self._phrase_weight = tuple(sum(self._weight[w] for w in words) or 1.0 for words in self._phrase_words)
+        self._phrase_weight = tuple(sum(self._weight[w] for w in words) or 1.0 for words in phrase_words)
         starts = [0]
         for entry in kb.entries:
             starts.append(starts[-1] + len(entry.phrasings))
@@ -196,12 +205,12 @@ class Matcher:
         # Which entries use each word: on a large KB only entries that share a word with the
         # question are scored (see _candidates).
         postings: dict[str, list[int]] = {}
-        for owner, (phrase_words, body_words) in enumerate(zip(self._entry_phrase_words, self._entry_body_words)):
-            for word in phrase_words | body_words:
+        for owner, (in_phrasings, in_body) in enumerate(zip(phrase_sets, body_sets)):
+            for word in in_phrasings | in_body:
                 postings.setdefault(word, []).append(owner)
         self._postings = {word: tuple(owners) for word, owners in postings.items()}
         phrase_postings: dict[str, list[int]] = {}
-        for index, words in enumerate(self._phrase_words):
+        for index, words in enumerate(phrase_words):
             for word in words:
                 phrase_postings.setdefault(word, []).append(index)
         self._phrase_postings = {word: tuple(indexes) for word, indexes in phrase_postings.items()}
@@ -279,9 +288,11 @@ class Matcher:
         return tuple((said, known) for _, said, known, _ in query.readings) if query else ()
 
     def _where(self, owner: int, word: str | None) -> str:
-        if word in self._entry_phrase_words[owner]:
+        if word is None:
+            return ""
+        if _listed(word, self._entry_phrase_words[owner]):
             return "phrasing"
-        return "answer" if word in self._entry_body_words[owner] else ""
+        return "answer" if _listed(word, self._entry_body_words[owner]) else ""
 
     def _read(self, text: str) -> _Query | None:
         """Analyze the question and map its words onto KB words, forgiving typos.
@@ -356,9 +367,9 @@ class Matcher:
                 if len(shared) > _POOL:  # keep the loop over the pool short
                     shared = {o: shared[o] for o in heapq.nlargest(_POOL, shared, key=shared.__getitem__)}
                 for owner in shared:
-                    if word in phrase_words[owner]:
+                    if _listed(word, phrase_words[owner]):
                         shared[owner] += weight
-                    elif word in body_words[owner]:
+                    elif _listed(word, body_words[owner]):
                         shared[owner] += _BODY_CREDIT * weight
                 continue
             # As in scoring, a word in an entry's phrasings counts more than one in its answer.
@@ -386,7 +397,7 @@ class Matcher:
                     shared[index] = shared.get(index, 0.0) + weight
         else:
             for index in indexes:
-                common = sum(credit.get(word, 0.0) for word in self._phrase_words[index])
+                common = sum(credit.get(word, 0.0) for word in self._phrase_words[index].split())
                 if common:
                     shared[index] = common
         best: dict[int, tuple[float, int, float, float]] = {}
@@ -408,7 +419,8 @@ class Matcher:
         for owner, (phrase, index, overlap, fuzzy) in best.items():
             in_phrasings, in_body = self._entry_phrase_words[owner], self._entry_body_words[owner]
             explained = sum(
-                c if w in in_phrasings else _BODY_CREDIT * c if w in in_body else 0.0 for w, c in credit.items()
+                c if _listed(w, in_phrasings) else _BODY_CREDIT * c if _listed(w, in_body) else 0.0
+                for w, c in credit.items()
             )
             coverage = explained / total
             fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)

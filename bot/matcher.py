@@ -76,11 +76,19 @@ def _listed(word: str, word_list: str) -> bool:
 
 
 def _misspelt_stopword(word: str) -> bool:
-    """Whether `word` is one edit from a stopword ("shuold", "realy"): filler, not a word the KB lacks."""
+    """Whether `word` is a stopword with a letter missing, extra or swapped ("realy", "shuold").
+
+    Filler, not a word the KB lacks. A changed letter does not count: one letter away from a
+    stopword lie too many real words ("dogs": does, "legs": lets, "kids": kind).
+    """
     if len(word) < 4:
         return False
     near = _STOPWORDS_BY_LETTER.get(word[0], ())
-    return process.extractOne(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=1) is not None
+    return any(
+        (len(stop) != len(word) or sorted(stop) == sorted(word)) and DamerauLevenshtein.distance(word, stop, score_cutoff=1) <= 1
+        for stop in near
+        if abs(len(stop) - len(word)) <= 1
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,12 @@ def test_questions_the_kb_does_not_cover_are_declined(plants: Matcher, question:
     assert plants.match(question) is None
 
 
+def test_a_misspelt_stopword_is_filler_but_a_real_word_near_one_is_not(plants: Matcher) -> None:
+    readings = dict(plants.word_readings("shuold I realy water my dogs"))
+    assert "shuold" not in readings and "realy" not in readings  # a letter swapped or missing
+    assert readings["dogs"] is None  # one changed letter from "does", but a word the KB lacks
+
+
 def test_rank_returns_k_candidates_best_first_with_scores_in_range(plants: Matcher) -> None:
     ranked = plants.rank("how much light and water", k=3)
     assert len(ranked) == 3

@@ -34,6 +34,12 @@ STOPWORDS = frozenset(
     want wanted wanting was wat way we were weve what whats when where whether which who whom whos
     why will wish with wonder wondering wont would wouldnt ya yeah yes you youd youll your youre
     yours youve
+    here now many down up away off over always never every barely lately recently once until
+    because cause since already yet almost rather whatever whenever wherever somewhere anywhere
+    everywhere nothing everything everyone everybody anybody nobody neither nor super alot
+    especially specifically seem seems seemed sound sounds goes went gone said says told little
+    lil easily simply mostly stuff whole able mine hers theirs itself himself herself themselves
+    ourselves yourself yourselves
     """.split()
 )
 

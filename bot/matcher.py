@@ -75,6 +75,41 @@ def _listed(word: str, word_list: str) -> bool:
     return f" {word} " in word_list
 
 
+_KEYBOARD = {
+    key: (row, column + (0, 0.25, 0.75)[row])
+    for row, keys in enumerate(("qwertyuiop", "asdfghjkl", "zxcvbnm"))
+    for column, key in enumerate(keys)
+}
+
+
+_VOWELS = frozenset("aeiouy")
+_SOUND_ALIKE = ({"c", "s"}, {"c", "k"}, {"s", "z"}, {"f", "v"})
+
+
+def _neighbours(a: str, b: str) -> bool:
+    """Whether two letters sit side by side on a QWERTY keyboard."""
+    if a not in _KEYBOARD or b not in _KEYBOARD:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEYBOARD[a], _KEYBOARD[b]
+    return a != b and abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1
+
+
+def _plausible_typo(word: str, spelling: str) -> bool:
+    """Whether `word` could be `spelling` mistyped: a lone changed letter must be a neighbouring key.
+
+    A letter missing, doubled or swapped is a typo whatever the letters, and so is a vowel or a
+    like-sounding consonant spelt wrong ("benifits", "advise"); another changed letter, far from
+    the right one on the keyboard, more often makes another word ("heard" is not "heart").
+    """
+    if len(word) != len(spelling):
+        return True
+    changed = [(a, b) for a, b in zip(word, spelling) if a != b]
+    if len(changed) != 1:
+        return True
+    a, b = changed[0]
+    return _neighbours(a, b) or {a, b} <= _VOWELS or {a, b} in _SOUND_ALIKE
+
+
 def _misspelt_stopword(word: str) -> bool:
     """Whether `word` is a stopword with a letter missing, extra or swapped ("realy", "shuold").
 
@@ -342,9 +377,9 @@ class Matcher:
         # Shorter words are too often other real words ("move" is one edit from "movie").
         limit = 1 if len(word) < 8 else 2
         spellings = self._surface.get(word[0], ())
-        found = process.extractOne(word, spellings, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
-        if found:
-            return self._stems[found[0]], _TYPO_CREDIT
+        for spelling, _, _ in process.extract(word, spellings, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None):
+            if _plausible_typo(word, spelling):
+                return self._stems[spelling], _TYPO_CREDIT
         return None, 0.0
 
     def _swapped(self, word: str) -> tuple[str | None, float]:

@@ -90,6 +90,21 @@ def test_a_misspelt_stopword_is_filler_but_a_real_word_near_one_is_not(plants: M
     assert readings["dogs"] is None  # one changed letter from "does", but a word the KB lacks
 
 
+@pytest.mark.parametrize(
+    "said, read_as",
+    [
+        ("masage", "massag"),  # a letter missing
+        ("swedsih", "swedish"),  # two letters swapped
+        ("benifits", "benefit"),  # a vowel spelt wrong
+        ("massahe", "massag"),  # the key beside the right one
+        ("heard", None),  # a far-off letter makes another word, not "heart"
+        ("shave", None),  # not "share"
+    ],
+)
+def test_typos_are_forgiven_but_other_words_are_not_taken_for_kb_words(default: Matcher, said: str, read_as: str | None) -> None:
+    assert dict(default.word_readings(f"{said} couples")).get(said) == read_as
+
+
 def test_rank_returns_k_candidates_best_first_with_scores_in_range(plants: Matcher) -> None:
     ranked = plants.rank("how much light and water", k=3)
     assert len(ranked) == 3

@@ -13,12 +13,15 @@ from bot.evaluate import evaluate, load_questions
 from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
-# Floors on both parts (measured figures are in docs/quality.md). "Gets the right entry": the
-# best-ranked entry is a right one. "Answered correctly": the bot also clears the threshold and
-# answers with it, rather than declining or asking which of two was meant.
-MIN_TOP1 = 0.90
-MIN_ANSWERED_CORRECTLY = 0.85
-MIN_DECLINED = 0.85
+# Floors on both parts, a few points under the figures measured on the holdout part, to catch a
+# regression; docs/quality.md has the figures and the targets (95% answered correctly, 98% top-3),
+# which the holdout part does not reach yet. "Gets the right entry": the best-ranked entry is a
+# right one. "Answered correctly": the bot also clears the threshold and answers with it, rather
+# than declining or asking which of two was meant.
+MIN_TOP1 = 0.86
+MIN_TOP3 = 0.95
+MIN_ANSWERED_CORRECTLY = 0.82
+MIN_DECLINED = 0.88
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +65,7 @@ def test_in_scope_questions_get_the_right_entry(matcher: Matcher, part: str) -> 
     report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
     wrong = [(o.question.text, o.ranked[0].entry.id) for o in report.outcomes if o.question.in_scope and o.rank != 1]
     assert report.top1 >= MIN_TOP1, wrong if part == "tune" else len(wrong)
+    assert report.top3 >= MIN_TOP3
 
 
 @pytest.mark.parametrize("part", ["tune", "holdout"])

@@ -43,12 +43,17 @@ _BODY_CREDIT = 0.6  # a word found only in the answer, tips or source earns this
 _TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken for
 _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
-_UNKNOWN_WEIGHT = 1.0
-# Up to this many phrasings every entry is scored; above it, only the best-sharing candidates.
+_UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
+# Up to this many phrasings every entry is scored; above it, only the candidates (_candidates).
 _SCORE_ALL_UP_TO = 5000
-_CANDIDATES = 300
+_CANDIDATES = 300  # entries that explain most of the question
 _POOL = 5000  # entries still in the running when the question's common words are counted
-_COMMON_WORD_SHARE = 0.05  # a word in more than this share of entries does not pick candidates  # a word the KB lacks weighs this much of a word found in one entry
+_COMMON_WORD_SHARE = 0.05  # a word in more than this share of entries does not pick candidates
+# When the 300th candidate explains nearly as much as the first, the owners of the phrasings
+# closest to the question join them; only words in fewer phrasings than the limit find those.
+_CROWDED = 0.9
+_CLOSE_PHRASINGS = 100
+_CLOSE_PHRASING_WORD_LIMIT = 30_000
 
 
 _STOPWORDS_BY_LETTER = {
@@ -419,7 +424,27 @@ class Matcher:
             in_phrasings = {owner_of[i] for i in self._phrase_postings.get(word, ())}
             for owner in owners:
                 shared[owner] = shared.get(owner, 0.0) + (weight if owner in in_phrasings else _BODY_CREDIT * weight)
-        return heapq.nlargest(_CANDIDATES, shared, key=lambda owner: (shared[owner], -owner))
+        explaining = heapq.nlargest(_CANDIDATES, shared, key=lambda owner: (shared[owner], -owner))
+        if not explaining or shared[explaining[-1]] < _CROWDED * shared[explaining[0]]:
+            return explaining
+        return list(dict.fromkeys((*explaining, *self._close_phrasings(query))))
+
+    def _close_phrasings(self, query: _Query) -> list[int]:
+        """The owners of the phrasings with the best word overlap (F1) with the question.
+
+        Thousands of entries may explain a question of common words equally well; the winner is
+        the one with a phrasing close to it. Phrasings are found through the postings of the
+        question's words, leaving out words so common that the pass would cost more than it finds.
+        """
+        shared: dict[int, float] = {}
+        for word, weight in query.credit.items():
+            indexes = self._phrase_postings.get(word, ())
+            if len(indexes) <= _CLOSE_PHRASING_WORD_LIMIT:
+                for index in indexes:
+                    shared[index] = shared.get(index, 0.0) + weight
+        total, phrase_weight = query.total, self._phrase_weight
+        overlap = [(common / (total + phrase_weight[index]), -index) for index, common in shared.items()]
+        return [self._owner[-negative] for _, negative in heapq.nlargest(_CLOSE_PHRASINGS, overlap)]
 
     def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float]]:
         """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage)."""

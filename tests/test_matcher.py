@@ -182,3 +182,41 @@ def test_default_kb_declines_questions_it_does_not_cover(default: Matcher, quest
 def test_a_huge_question_is_answered_in_bounded_time(default: Matcher) -> None:
     # Only the first MAX_QUESTION_CHARS are scored; this must neither crash nor crawl.
     assert default.rank("massage " * 200_000, k=1)
+
+
+def _large_kb(path: Path, entries: int, seed: int) -> Path:
+    """A synthetic KB above the size where only candidates are scored: Zipf-like made-up words."""
+    rng = random.Random(seed)
+    words = sorted({"".join(rng.choice("bdgklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(3000)})
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+
+    def text(length: int) -> str:
+        return " ".join(rng.choices(words, weights, k=length))
+
+    lines = ["entries:"]
+    for n in range(entries):
+        lines += [f"  - id: e{n}", f"    question: {text(rng.randint(3, 6))}?", "    alternates:"]
+        lines += [f"      - {text(rng.randint(2, 5))}" for _ in range(4)]
+        lines += [f"    answer: {text(30)}.", f"    source: Part {n % 9}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_on_a_large_kb_the_candidates_give_the_exhaustive_top_entry(tmp_path: Path) -> None:
+    matcher = Matcher(load_kb(_large_kb(tmp_path / "large.yaml", 1500, seed=5)))
+    assert sum(len(e.phrasings) for e in matcher.kb) > 5000  # above the size where everything is scored
+    rng = random.Random(9)
+    phrasings = [p.rstrip("?").split() for e in matcher.kb for p in e.phrasings]
+    # Questions of a phrasing with a word dropped: many are only common words, which thousands of
+    # entries share, so the best entry must be found by its phrasing, not by shared words alone.
+    questions = []
+    for words in rng.sample(phrasings, 300):
+        if len(words) > 2:
+            words = words[:]
+            words.pop(rng.randrange(len(words)))
+        questions.append(" ".join(words))
+    differ = [
+        q for q in questions
+        if [c.entry.id for c in matcher.rank(q, k=1)] != [c.entry.id for c in matcher.rank(q, k=1, exhaustive=True)]
+    ]
+    assert not differ

@@ -74,14 +74,27 @@ def _load_matcher(root: Path, threshold: float, cache: bool) -> Matcher:
     files = kb_files(root)
     key = _key(files)
     where = _trusted_dir()
+    # One index per KB location: named after the location and the content, so that writing the
+    # index of an edited KB can remove the stale one (a large KB's index is hundreds of MB).
+    location = f"{zlib.crc32(str(root.resolve()).encode()):08x}"
     if where is not None:
-        cached = _read(where / f"{key}.idx", key, threshold)
+        cached = _read(where / f"{location}-{key}.idx", key, threshold)
         if cached is not None:
             return cached
     matcher = Matcher(_parse(root), threshold=threshold)
     if where is not None:
-        _write(where / f"{key}.idx", key, matcher)
+        _write(where / f"{location}-{key}.idx", key, matcher)
+        _remove_stale(where, location, key)
     return matcher
+
+
+def _remove_stale(where: Path, location: str, key: str) -> None:
+    for stale in where.glob(f"{location}-*.idx"):
+        if stale.name != f"{location}-{key}.idx":
+            try:
+                stale.unlink()
+            except OSError:
+                pass  # another process may have removed it first
 
 
 def _parse(root: Path) -> KnowledgeBase:

@@ -64,8 +64,19 @@ def test_cache_files_are_private(tmp_path: Path) -> None:
 def test_an_edited_kb_gets_a_new_index(tmp_path: Path) -> None:
     path = write(tmp_path / "kb.yaml", KB)
     load_matcher(path)
+    [before] = index_files()
     write(path, KB.replace("Bright, indirect light.", "Bright light, never direct sun."))
     assert load_matcher(path).kb["light"].answer == "Bright light, never direct sun."
+    [after] = index_files()  # the stale index is gone, not left to fill the disk
+    assert after != before
+
+
+def test_each_kb_keeps_its_own_index(tmp_path: Path) -> None:
+    first, second = write(tmp_path / "a" / "kb.yaml", KB), write(tmp_path / "b" / "kb.yaml", KB)
+    load_matcher(first)
+    load_matcher(second)
+    assert len(index_files()) == 2
+    assert load_matcher(first).kb.files != load_matcher(second).kb.files  # each restored from its own
     assert len(index_files()) == 2
 
 

@@ -45,7 +45,7 @@ _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
 _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
 # Up to this many phrasings every entry is scored; above it, only the candidates (_candidates).
-_SCORE_ALL_UP_TO = 5000
+_SCORE_ALL_UP_TO = 2000
 _CANDIDATES = 300  # entries that explain most of the question
 _POOL = 5000  # entries still in the running when the question's common words are counted
 _COMMON_WORD_SHARE = 0.05  # a word in more than this share of entries does not pick candidates

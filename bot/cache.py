@@ -24,7 +24,7 @@ from .normalize import Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 5  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 8  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -169,7 +169,7 @@ def _write(path: Path, key: str, matcher: Matcher) -> None:
 
 def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
     entries = tuple(
-        (e.id, e.question, e.answer, e.source, e.alternates, e.tips, e.related) for e in kb.entries
+        (e.id, e.question, e.answer, e.source, e.alternates, e.tips, e.related, e.mentions) for e in kb.entries
     )
     safety = (kb.safety.notice, tuple((s.name, s.patterns) for s in kb.safety.signs)) if kb.safety else None
     return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety)

@@ -123,6 +123,8 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
         data["tips"] = list(entry.tips)
     if entry.related:
         data["related"] = list(entry.related)
+    if entry.mentions:
+        data["mentions"] = list(entry.mentions)
     data["source"] = entry.source
     return data
 
@@ -142,8 +144,9 @@ def _styled_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
     styled = dict(entry)
     if isinstance(styled.get("answer"), str):
         styled["answer"] = _Folded(styled["answer"])
-    if isinstance(styled.get("related"), list):
-        styled["related"] = _Flow(styled["related"])
+    for name in ("related", "mentions"):
+        if isinstance(styled.get(name), list):
+            styled[name] = _Flow(styled[name])
     return styled
 
 

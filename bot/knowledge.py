@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 __all__ = ["Entry", "KnowledgeBase", "Safety", "WarningSign", "default_kb_path", "load_kb"]
 
 TEXT_FIELDS = ("id", "question", "answer", "source")
-LIST_FIELDS = ("alternates", "tips", "related")
+LIST_FIELDS = ("alternates", "tips", "related", "mentions")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
 FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .model import Entry, KnowledgeBase
-from .normalize import STOPWORDS, Analyzer, content_words, stem
+from .normalize import STOPWORDS, Analyzer, content_words, normalize, stem
 
 __all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
 
@@ -44,6 +45,16 @@ _TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken f
 _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
 _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
+# A question asking what a term is, when the KB only names the term (entries' `mentions`):
+# when that term is at least this share of the question's weight, every score is scaled by the
+# factor, which keeps the best under any sensible threshold while it still ranks the topics.
+_MENTION_SHARE = 0.5
+_MENTION_FACTOR = 0.3
+_ASKING_STEMS = frozenset({"mean", "defin", "definit", "explain", "describ", "work"})  # "meaning", "explain"...
+_ASKS_WHAT_IT_IS = re.compile(
+    r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s|does)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
+    r"|\b(mean|meaning|means|definition|defined)$|^how (does|do|is) .+ (work|done)$|^tell me (more )?about\b"
+)
 # Up to this many phrasings every entry is scored; above it, only the candidates (_candidates).
 _SCORE_ALL_UP_TO = 2000
 _CANDIDATES = 300  # entries that explain most of the question
@@ -164,11 +175,13 @@ class Explanation:
     coverage: float
     unknown: float  # percent of the question's weight in words the KB does not know
     words: tuple[WordWeight, ...]
+    damping: float = 1.0  # below 1 when the question asks what a term is that the KB only names
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
+            "damping": self.damping,
             "words": [
                 {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None}
                 for w in self.words
@@ -183,6 +196,7 @@ class _Query:
     total: float  # the question's whole weight, unknown words included
     unknown: float  # the share of that weight in words the KB does not know
     readings: tuple[tuple[str, str, str | None, float], ...]  # (word, as said, KB word or None, weight)
+    damping: float  # 1, or less for a question asking what a term is that the KB only names
 
 
 class Matcher:
@@ -203,7 +217,7 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems",
+        "_phrase_postings", "_stems", "_mentioned",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", *_INDEX)
 
@@ -225,6 +239,11 @@ class Matcher:
         bodies = [analyzer.text(" ".join((e.answer, *e.tips, e.source))) for e in kb.entries]
         body_sets = [set(content_words(body)) - phrase_sets[i] for i, body in enumerate(bodies)]
         self._entry_phrase_words = tuple(_word_list(words) for words in phrase_sets)
+        # The words of the terms the KB names without explaining ("shiatsu", "hot stone"), less
+        # the words of its entries' questions ("massage", "point"), which it does explain.
+        named = {word for e in kb.entries for word in content_words(analyzer.text(" ".join(e.mentions)))} if any(e.mentions for e in kb.entries) else set()
+        asked = {word for e in kb.entries for word in content_words(analyzer.text(e.question))}
+        self._mentioned = _word_list(named - asked)
         self._entry_body_words = tuple(_word_list(words) for words in body_sets)
         # The stem of every word the KB uses, so that most questions need no stemmer at all.
         self._stems = {word: stem(word) for text in (*self._analyzed, *bodies) for word in text.split()}
@@ -327,7 +346,7 @@ class Matcher:
         candidate = Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
         return Explanation(
             candidate, round(100 * overlap, 1), round(100 * fuzzy, 1), round(100 * coverage, 1),
-            round(100 * query.unknown, 1), words,
+            round(100 * query.unknown, 1), words, query.damping,
         )
 
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
@@ -368,7 +387,15 @@ class Matcher:
             if known:
                 credit[known] = max(credit.get(known, 0.0), weight * similarity)
         unknown = sum(weight for _, _, known, weight in readings if known is None)
-        return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings))
+        # "What is shiatsu?" asks for what a KB that only names shiatsu cannot give: its entries
+        # are offered as the nearest topics instead of given as the answer.
+        damping = 1.0
+        if self._mentioned and _ASKS_WHAT_IT_IS.search(normalize(text[: MAX_QUESTION_CHARS * 2])):
+            named = sum(c for w, c in credit.items() if _listed(w, self._mentioned))
+            asked = sum(c for w, c in credit.items() if w not in _ASKING_STEMS)
+            if named >= _MENTION_SHARE * asked:
+                damping = _MENTION_FACTOR
+        return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping)
 
     def _known(self, word: str) -> tuple[str | None, float]:
         """The KB word (stem) that `word` is, or is a typo of, and how sure that reading is."""
@@ -492,7 +519,7 @@ class Matcher:
             )
             coverage = explained / total
             fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)
-            score = 100 * fused * (1 - _UNKNOWN_PENALTY * query.unknown)
+            score = 100 * fused * (1 - _UNKNOWN_PENALTY * query.unknown) * query.damping
             scores[owner] = (score, index, overlap, fuzzy, coverage)
         return scores
 

@@ -29,6 +29,7 @@ class Entry:
     alternates: tuple[str, ...] = ()
     tips: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()  # terms the entry names without explaining them
 
     @property
     def phrasings(self) -> tuple[str, ...]:

@@ -122,6 +122,8 @@ def explanation_text(why: Explanation) -> str:
         f"unknown share {why.unknown:g}%",
         "  words (weight; where this entry has them):",
     ]
+    if why.damping < 1:
+        lines.insert(3, f"  scaled by {why.damping:g}: it asks what a term is that the KB only mentions, never explains")
     for word in why.words:
         read_as = [w for w in (word.word, word.kb_word) if w and w != word.said]
         reading = "".join(f" -> {w}" for w in dict.fromkeys(read_as))

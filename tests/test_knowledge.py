@@ -277,6 +277,26 @@ def test_required_field_with_no_value(tmp_path: Path) -> None:
     assert "'source'" in problem.message
 
 
+def test_mentions_are_an_optional_list_of_terms(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: a
+            question: What is Swedish massage?
+            answer: Gentle strokes.
+            mentions: [shiatsu, Thai massage]
+            source: FAQ
+          - id: b
+            question: What is deep tissue massage?
+            answer: Firm pressure.
+            mentions: shiatsu
+            source: FAQ
+        """)
+    [problem] = problems_of(path)
+    assert where(problem) == (10, 15, "b") and "'mentions' must be a list" in problem.message
+    write(path, path.read_text(encoding="utf-8").replace("mentions: shiatsu", "mentions: [sports massage]"))
+    assert load_kb(path)["a"].mentions == ("shiatsu", "Thai massage")
+
+
 def test_wrong_types(tmp_path: Path) -> None:
     path = write(tmp_path / "kb.yaml", """\
         entries:

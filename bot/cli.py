@@ -20,7 +20,7 @@ from . import __version__
 from .errors import FaqbotError
 from .matcher import DEFAULT_THRESHOLD, Matcher
 from .model import default_kb_path
-from .render import explanation_text, plain, reply_fragments
+from .render import explanation_text, plain, reply_fragments, safety_fragments
 from .reply import Reply, reply_to
 
 if TYPE_CHECKING:
@@ -198,6 +198,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                 record["explain"] = why.to_json() if why else None
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
+            if reply.notice:
+                out.write(plain(safety_fragments(reply.warnings, reply.notice, _width())) + "\n")
             out.write(plain(reply_fragments(reply, _width())))
             if why is not None:
                 out.write(explanation_text(why))

@@ -33,7 +33,6 @@ from .render import (
 )
 from .reply import reply_to
 from .unanswered import UnansweredLog
-from .safety import SafetyCheck
 
 __all__ = ["COMMANDS", "Conversation", "QUIT_WORDS", "Turn", "sections"]
 
@@ -114,7 +113,6 @@ class Conversation:
         self.matcher = matcher
         self.log = log
         self.kb = matcher.kb
-        self.safety = SafetyCheck(matcher.kb.safety)
         self.last: Entry | None = None
         self.offered: tuple[Entry, ...] = ()
         self._commands: dict[str, Callable[[int], Turn]] = {
@@ -160,10 +158,9 @@ class Conversation:
 
     def _ask(self, text: str, width: int) -> Turn:
         out: Fragments = []
-        signs = self.safety.signs_in(text)
-        if signs and self.safety.notice:
-            out += safety_fragments(signs, self.safety.notice, width) + [("", "\n")]
         reply = reply_to(self.matcher, text)
+        if reply.notice:
+            out += safety_fragments(reply.warnings, reply.notice, width) + [("", "\n")]
         if reply.entry is not None:
             return Turn(out + self._answer(reply.entry, width).fragments)
         if self.log is not None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from .model import Entry
+from .model import Entry, Safety, WarningSign
 from .matcher import Candidate, Matcher
+from .safety import SafetyCheck
 
 __all__ = ["Reply", "reply_to", "verdict"]
 
@@ -23,7 +25,8 @@ class Reply:
 
     `entry` is None when the bot declines; `suggestions` holds the next best entries either way.
     `ambiguous` means two entries fit almost equally well: the bot declines to guess, and the
-    first two suggestions are the close pair to ask the user about.
+    first two suggestions are the close pair to ask the user about. `warnings` are the KB's
+    warning signs the question mentions; when there are any, `notice` must be shown first.
     """
 
     query: str
@@ -31,6 +34,8 @@ class Reply:
     score: float | None
     suggestions: tuple[Candidate, ...]
     ambiguous: bool = False
+    warnings: tuple[WarningSign, ...] = ()
+    notice: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -50,6 +55,8 @@ class Reply:
             "suggestions": [
                 {"id": c.entry.id, "question": c.entry.question, "score": c.score} for c in self.suggestions
             ],
+            "ambiguous": self.ambiguous,
+            "safety": {"signs": [s.name for s in self.warnings], "notice": self.notice} if self.warnings else None,
         }
 
 
@@ -64,11 +71,22 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     ('faq-how-long', 3)
     """
     # An entry that shares nothing with the question (score 0) would be a random suggestion.
-    ranked = tuple(c for c in matcher.rank(text, k=SUGGESTIONS + 1) if c.score > 0)
+    ranked_all = matcher.rank(text, k=SUGGESTIONS + 1)
+    ranked = tuple(c for c in ranked_all if c.score > 0)
+    check = _safety_check(matcher.kb.safety)
+    warnings = check.signs_in(text) if check.notice else ()
+    notice = check.notice if warnings else None
     best, ambiguous = verdict(ranked, matcher.threshold)
     if best is not None:
-        return Reply(text, best.entry, best.score, ranked[1:])
-    return Reply(text, None, ranked[0].score if ranked else None, ranked[:SUGGESTIONS], ambiguous=ambiguous)
+        return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
+    score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
+    return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice)
+
+
+@lru_cache(maxsize=8)
+def _safety_check(safety: Safety | None) -> SafetyCheck:
+    """One SafetyCheck per KB safety section, so that each reply need not compile the patterns."""
+    return SafetyCheck(safety)
 
 
 def verdict(ranked: Sequence[Candidate], threshold: float) -> tuple[Candidate | None, bool]:

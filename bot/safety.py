@@ -33,10 +33,16 @@ class SafetyCheck:
 
     def __init__(self, safety: Safety | None) -> None:
         self.safety = safety
-        self._rules: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] = tuple(
-            (sign, tuple(stems for stems in map(_stems, sign.patterns) if stems))
-            for sign in (safety.signs if safety else ())
-        )
+        self._compiled: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] | None = None
+        # The first letters of each pattern's longest word, which a question mentioning the sign
+        # must begin a word with. Most questions share none, and then nothing is stemmed: the
+        # stemmer's import would cost `faqbot ask` more start-up time than all of faqbot.
+        longest = [max(normalize(p).split() or [""], key=len) for sign in self._signs() for p in sign.patterns]
+        self._always = any(len(word) < 3 for word in longest)
+        self._prefixes = tuple({word[:3] for word in longest if len(word) >= 3})
+
+    def _signs(self) -> tuple[WarningSign, ...]:
+        return self.safety.signs if self.safety else ()
 
     @property
     def notice(self) -> str | None:
@@ -44,10 +50,16 @@ class SafetyCheck:
 
     def signs_in(self, text: str) -> tuple[WarningSign, ...]:
         """The signs `text` mentions, in the KB's order; () when none (or the KB has no safety section)."""
-        if not self._rules:
+        if not self._signs():
             return ()
+        if not self._always and not any(word.startswith(self._prefixes) for word in normalize(text).split()):
+            return ()
+        if self._compiled is None:  # compiled on first need; the same result in any thread
+            self._compiled = tuple(
+                (sign, tuple(stems for stems in map(_stems, sign.patterns) if stems)) for sign in self._signs()
+            )
         words = _stems(text)
-        return tuple(sign for sign, patterns in self._rules if any(p <= words for p in patterns))
+        return tuple(sign for sign, patterns in self._compiled if any(p <= words for p in patterns))
 
 
 def warning_signs(safety: Safety | None, text: str) -> tuple[WarningSign, ...]:

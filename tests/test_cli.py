@@ -16,7 +16,7 @@ from bot import Matcher, load_kb, reply_to
 
 from conftest import REPO_ROOT, faqbot_env, run_faqbot, write
 
-JSON_KEYS = {"query", "id", "question", "answer", "score", "tips", "source", "suggestions"}
+JSON_KEYS = {"query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety"}
 DECLINED = ["how do I get a refund for my spa voucher?", "what's the weather in Paris tomorrow"]
 
 HOUSEPLANTS = """\
@@ -398,3 +398,19 @@ def test_ask_and_validate_do_not_import_prompt_toolkit(tmp_path: Path) -> None:
     assert last in ("[0, 0] False", "[1, 0] False"), result.stdout
     assert len(replies) == 1 and set(json.loads(replies[0])) == JSON_KEYS
     assert "OK" in summary
+
+
+def test_ask_shows_the_safety_notice_before_the_answer(kb: bot.KnowledgeBase) -> None:
+    question = "my legs feel numb, can couples massage help my back?"
+    text = run_faqbot("ask", question)
+    assert text.stdout.startswith("Please read this first.\nYou mentioned numbness or weakness in the legs.")
+    assert text.stdout.index("call emergency services") < text.stdout.index("Source:")
+    reply = json.loads(run_faqbot("ask", "--json", question).stdout)
+    assert reply["safety"] == {"signs": ["numbness or weakness in the legs"], "notice": kb.safety.notice}  # type: ignore[union-attr]
+    plain_question = json.loads(run_faqbot("ask", "--json", "how long does a couples massage last?").stdout)
+    assert plain_question["safety"] is None and plain_question["ambiguous"] is False
+
+
+def test_ask_json_scores_a_question_nothing_fits_as_zero() -> None:
+    reply = json.loads(run_faqbot("ask", "--json", "xyzzy plugh").stdout)
+    assert reply["score"] == 0 and reply["suggestions"] == [] and reply["id"] is None

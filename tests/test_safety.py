@@ -70,6 +70,7 @@ def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, s
         "can we chill out together afterwards",
         "does my back feel better after a massage",
         "what is Swedish massage",
+        "I am on blood thinners, can I get a deep tissue massage?",  # not "getting thinner"
         "",
         "???",
     ],

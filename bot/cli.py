@@ -59,8 +59,13 @@ def _threshold(text: str) -> float:
 
 
 def _share(text: str) -> float:
-    value = _threshold(text)
-    return value / 100 if value > 1 else value
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1 (0.9 for 90%), not {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score a labeled question set (format: bot/evaluate.py, tests/questions/) and report "
         "top-1/top-3 accuracy, MRR, the in-scope answered-correctly rate, the out-of-scope declined rate "
         "and every miss. Exit 1 when a --min-* floor is not met.",
-        epilog="example: faqbot eval tests/questions/holdout.yaml --sweep --min-accuracy 0.9",
+        epilog="example: faqbot eval tests/questions/tune.yaml --sweep --min-accuracy 0.85",
     )
     evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.yaml")
     evaluate.add_argument("--json", action="store_true", help="print the report as one JSON object")

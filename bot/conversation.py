@@ -133,7 +133,8 @@ class Conversation:
         said = normalize(text)
         if not text:
             return Turn([])
-        if text.lower() in QUIT_WORDS or said in QUIT_WORDS or said in _GOODBYES:
+        first = text.split()[0].lower()
+        if text.lower() in QUIT_WORDS or said in QUIT_WORDS or said in _GOODBYES or (first.startswith("/") and first in QUIT_WORDS):
             return Turn([("class:info", "Goodbye!\n")], quit=True)
         if text.lower() in _HELP or said in _HELP:
             return self._help(width)
@@ -205,7 +206,7 @@ class Conversation:
 
     def _more(self, width: int) -> Turn:
         if self.last is None:
-            return self._say("Ask a question first; then /more shows topics related to the answer.", width)
+            return self._say("/more follows an answer: it shows the topics related to it. Pick a number above, or ask again.", width)
         related = tuple(entry for entry in map(self.kb.get, self.last.related) if entry is not None)
         if not related:
             return self._say("That's all I have on that. Type /topics to see everything I know about.", width)

@@ -139,7 +139,7 @@ def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, exp
     assert expected in reply and "not sure" not in reply and "Source:" not in reply
 
 
-@pytest.mark.parametrize("line", ["/quit", "quit", "exit", "/exit", "bye", "Goodbye!"])
+@pytest.mark.parametrize("line", ["/quit", "quit", "exit", "/exit", "bye", "Goodbye!", "/quit now", "/EXIT please"])
 def test_leaving(tea: Conversation, line: str) -> None:
     turn = tea.respond(line)
     assert turn.quit and "Goodbye" in plain(turn.fragments)

@@ -45,10 +45,11 @@ def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     report = json.loads(run_faqbot("eval", str(questions), "--json").stdout)
     assert report["in_scope"] == 2 and report["out_of_scope"] == 1
     assert 0 <= report["answered_correctly"] <= 1 and report["misses"] == [] or report["misses"]
-    strict = run_faqbot("eval", str(questions), "--min-accuracy", "101")
-    assert strict.returncode == 2 and "between 0 and 100" in strict.stderr  # 0-1, or a percentage
+    for out_of_range in ("50", "1.5", "-0.1"):  # a share, never a percentage: "1" would mean 100% or 1%?
+        strict = run_faqbot("eval", str(questions), "--min-accuracy", out_of_range)
+        assert strict.returncode == 2 and "between 0 and 1" in strict.stderr
     unanswerable = write(tmp_path / "hard.yaml", "questions:\n  - q: xyzzy plugh\n    expect: faq-how-long\n")
-    failing = run_faqbot("eval", str(unanswerable), "--min-accuracy", "50")
+    failing = run_faqbot("eval", str(unanswerable), "--min-accuracy", "0.5")
     assert failing.returncode == 1 and "answered correctly 0.000 is below 0.500" in failing.stderr
 
 

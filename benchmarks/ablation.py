@@ -8,6 +8,7 @@ part is not blamed for a threshold chosen for another configuration.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,11 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
     ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
     ("without the margin rule", lambda: mock.patch.object(reply_module, "AMBIGUITY_MARGIN", 0.0), lambda kb: kb),
+    (
+        "without the KB's mentions",
+        nothing,
+        lambda kb: dataclasses.replace(kb, entries=tuple(dataclasses.replace(e, mentions=()) for e in kb.entries)),
+    ),
 ]
 
 

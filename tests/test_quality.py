@@ -47,6 +47,7 @@ def test_parts_do_not_share_questions() -> None:
 INDEPENDENT_COINCIDENCES = {
     "types of couples massage", "how long will we be there", "why get a couples massage", "intimacy and trust",
     "deep tissue", "trigger points", "aromatherapy", "what kind of touch should i ask for",
+    "does massage release endorphins", "how do i know if im pressing too hard",  # later batches
 }
 
 

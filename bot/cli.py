@@ -45,6 +45,8 @@ examples:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        if message.startswith("argument COMMAND: invalid choice"):  # most likely a question
+            message += '; to ask a question, use: faqbot ask "QUESTION"'
         raise FaqbotError(f"{message} (see '{self.prog} --help')")
 
 
@@ -103,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog='example: faqbot chat --kb my-kb/   or, without a terminal:  echo "how long is it?" | faqbot chat',
     )
     ask = commands.add_parser(
-        "ask", parents=[kb_option, match_options, log_option], help="answer one question, or each line of stdin",
+        "ask", parents=[kb_option, match_options, chat_options, log_option], help="answer one question, or each line of stdin",
         description="Answer QUESTION; with no QUESTION and stdin not a terminal, answer each line of stdin. "
         "Exit 0 when answered, 1 when declined (batch mode: 0), 2 on error.",
         epilog='example: faqbot ask --json "how long does a couples massage last?"',

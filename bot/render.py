@@ -146,18 +146,17 @@ def entry_fragments(entry: Entry, width: int = 80) -> Fragments:
 def decline_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
     """"I'm not sure I have that", with the suggestions numbered for picking."""
     if not suggestions:
-        return [("class:decline", f"{DECLINE} Try asking about another topic.\n")]
-    out: Fragments = [("class:decline", f"{DECLINE} Did you mean one of these?\n")]
-    out.extend(list_fragments([c.entry for c in suggestions], width, numbered=True))
-    return out
+        return flow([("class:decline", f"{DECLINE} Try asking about another topic.")], width)
+    return flow([("class:decline", f"{DECLINE} Did you mean one of these?")], width) + list_fragments(
+        [c.entry for c in suggestions], width, numbered=True
+    )
 
 
 def ambiguous_fragments(first: Entry, second: Entry, width: int = 80) -> Fragments:
-    """Ask which of two close entries was meant: "Did you mean 1. A or 2. B?"."""
-    parts: list[tuple[str, str]] = [("class:decline", "Did you mean")]
-    for number, entry, after in ((1, first, " or"), (2, second, "?")):
-        parts += [("class:number", f"{number}."), ("class:suggestion", entry.question.rstrip(" ?") + after)]
-    return flow(parts, width)
+    """Ask which of two close entries was meant, as a numbered pair to pick from."""
+    return flow([("class:decline", "Two topics fit about equally well. Which did you mean?")], width) + list_fragments(
+        [first, second], width, numbered=True
+    )
 
 
 def list_fragments(entries: Iterable[Entry], width: int = 80, *, numbered: bool = False) -> Fragments:

@@ -414,3 +414,13 @@ def test_ask_shows_the_safety_notice_before_the_answer(kb: bot.KnowledgeBase) ->
 def test_ask_json_scores_a_question_nothing_fits_as_zero() -> None:
     reply = json.loads(run_faqbot("ask", "--json", "xyzzy plugh").stdout)
     assert reply["score"] == 0 and reply["suggestions"] == [] and reply["id"] is None
+
+
+def test_a_question_given_as_the_command_points_to_ask() -> None:
+    result = run_faqbot("how long does it last")
+    assert result.returncode == 2 and 'faqbot ask "QUESTION"' in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_accepts_no_color_like_the_chat() -> None:
+    result = run_faqbot("ask", "--no-color", "how long does a couples massage last?")
+    assert result.returncode == 0 and "\x1b" not in result.stdout

@@ -81,7 +81,7 @@ def test_follow_up_phrases_show_the_related_entries(tea: Conversation, phrase: s
 def test_close_entries_ask_which_one_was_meant(tea: Conversation) -> None:
     # The two brewing entries are alike but for green and black, so neither fits better.
     question = said(tea, "how do I brew tea")
-    assert "Did you mean 1. How do I brew green tea or 2. How do I brew black tea?" in " ".join(question.split())
+    assert "Which did you mean? 1. How do I brew green tea? 2. How do I brew black tea?" in " ".join(question.split())
     assert "Use boiling water" in said(tea, "2")
 
 

@@ -103,7 +103,8 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
         if target == owner:
             problems.append(_at(spot, "'related' lists the entry itself", owner))
         elif target not in first_seen:
-            problems.append(_at(spot, f"'related' names unknown id '{target}'{_did_you_mean(target, known)}", owner))
+            hint = _did_you_mean(target, known) or _in_sibling_files(root)
+            problems.append(_at(spot, f"'related' names unknown id '{target}'{hint}", owner))
 
     if not entries and not problems:
         problems.append(Problem(files[0], 1, 1, "the KB has no entries"))
@@ -435,6 +436,17 @@ class _FileReader:
             if (entry.id, target) in self.result.related_spots:
                 self.problem(target_node, f"'related' lists '{target}' twice")
             self.result.related_spots[(entry.id, target)] = self.spot(target_node)
+
+
+def _in_sibling_files(root: Path) -> str:
+    """A hint for one file of a directory KB checked alone: the ids it names may be in the others."""
+    if not root.is_file():
+        return ""
+    try:
+        others = [f for f in kb_files(root.parent) if f.resolve() != root.resolve()]
+    except FaqbotError:
+        return ""
+    return f" (if another file in {root.parent}/ defines it, check the whole directory)" if others else ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -592,3 +592,11 @@ def test_python_tags_are_refused(tmp_path: Path, case: str) -> None:
     path = write(tmp_path / "kb.yaml", tag_cases(tmp_path / "executed")[case])
     problems = problems_of(path)
     assert all(p.path == path for p in problems)
+
+
+def test_one_file_of_a_directory_kb_checked_alone_says_where_the_ids_may_be(tmp_path: Path) -> None:
+    write(tmp_path / "kb" / "a.yaml", "entries:\n  - {id: a, question: A?, answer: A., source: S, related: [b]}\n")
+    write(tmp_path / "kb" / "b.yaml", "entries:\n  - {id: b, question: B?, answer: B., source: S}\n")
+    assert load_kb(tmp_path / "kb")["a"].related == ("b",)
+    [problem] = problems_of(tmp_path / "kb" / "a.yaml")
+    assert "unknown id 'b'" in problem.message and "check the whole directory" in problem.message

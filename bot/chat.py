@@ -20,6 +20,7 @@ from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
@@ -184,6 +185,11 @@ def chat_bindings() -> KeyBindings:
     def _clear_line(event: KeyPressEvent) -> None:
         """Clear the line and any menu; Ctrl-C never ends the chat."""
         event.current_buffer.reset()
+
+    @bindings.add(Keys.Vt100MouseEvent)
+    def _ignore_mouse_like_input(event: KeyPressEvent) -> None:
+        """Drop it. The chat turns no mouse reporting on, so this is pasted text such as a colour
+        code ("\x1b[31m"), which prompt_toolkit's own mouse handler fails to parse, with a traceback."""
 
     return bindings
 

@@ -97,6 +97,14 @@ def test_ask_pick_more_topics_ctrl_c_and_ctrl_d() -> None:
     assert seen.endswith("Goodbye!")
 
 
+def test_a_pasted_colour_code_is_dropped_not_a_traceback() -> None:
+    # prompt_toolkit reads "\x1b[31m" as a mouse event and its own handler fails on it.
+    code, raw = run_keys("what is \x1b[31mswedish massage" + ENTER + CTRL_D)
+    seen = screen_text(raw)
+    assert code == 0 and "Unhandled exception" not in raw and "Traceback" not in raw
+    assert flat(matcher().kb["technique-swedish"].answer) in seen
+
+
 def test_colours_come_from_the_style_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     keys = "how long does a couples massage last?" + ENTER + DECLINED + ENTER + CTRL_D

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from .errors import FaqbotError
 from .matcher import Matcher
+from .normalize import normalize
 from .reply import AMBIGUITY_MARGIN
 
 __all__ = ["Finding", "lint", "read_unanswered"]
@@ -83,8 +84,14 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
                 findings.append(Finding(
                     "duplicate-answer", first.id, f"its answer is {similarity:.0f}% like {second.id}'s"
                 ))
+    # A variant of a synonym the KB declares but never uses ("how much does it cost" for pricing)
+    # is a topic the author already knows the KB leaves out, not a gap to report.
+    declared = {normalize(variant) for variants in matcher.kb.synonyms.values() for variant in variants}
     counts = Counter(
-        word for question in unanswered for word, known in matcher.word_readings(question) if known is None
+        word
+        for question in unanswered
+        for word, known in matcher.word_readings(question)
+        if known is None and word not in declared
     )
     findings.extend(
         Finding("unknown-word", None, f"{word!r} in {count} unanswered question{'s' if count > 1 else ''}")

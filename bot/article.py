@@ -42,6 +42,7 @@ _QUOTE = re.compile(r"^(?:>\s?)+")
 _BULLET = re.compile(r"(?:[•◦▪‣·*+-]|\d{1,3}[.)])\s+(\S.*)")
 _QUESTION = re.compile(r"(?:Q|Question)\s*:\s*(.*)", re.IGNORECASE)
 _ANSWER = re.compile(r"(?:A|Answer)\s*:\s*(.*)", re.IGNORECASE)
+_BOLD_QUESTION = re.compile(r"(\*\*|__)[^*_]+\?\s*\1\s*\Z")
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images say nothing in a text answer
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
@@ -257,6 +258,8 @@ class _BlockReader:
             self.skipped.append(Skip(number, text, reason))
             return
         kind, text = ("bullet", text) if bullet else self.kind_of(text)
+        if kind == "text" and self.markdown and _BOLD_QUESTION.match(line):
+            kind = "question"  # "**Is matcha green tea?**" on a line of its own, its answer below
         if kind != "text":
             self.end_block()
             self.current = _Block(kind, number, [text])

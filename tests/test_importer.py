@@ -174,6 +174,8 @@ def test_plain_text_lines_that_are_not_headings() -> None:
         ("# T\n\n## FAQ\n\n**Q:** Is it safe?\n**A:** Yes.\n", True),
         ("# T\n\n## FAQ\n\n**Q: Is it safe?**\n\nYes.\n", True),
         ("# T\n\n## FAQ\n\n### Is it safe?\n\nYes.\n", True),
+        ("# T\n\n## FAQ\n\n**Is it safe?**\n\nYes.\n", True),
+        ("# T\n\n## FAQ\n\n__Is it safe?__\nYes.\n", True),
         ("T\n\nFAQ\n\nQ: Is it safe?\nA: Yes.\n", False),
         ("T\n\nFrequently asked questions:\n\nIs it safe?\n\nYes.\n", False),
         ("T\n\nFAQ\n\nIs it safe?\nYes.\n", False),
@@ -184,6 +186,12 @@ def test_plain_text_lines_that_are_not_headings() -> None:
 def test_faq_pairs_in_every_form(text: str, markdown: bool) -> None:
     (entry,) = draft_entries(parse_article(text, markdown=markdown))
     assert (entry.id, entry.question, entry.answer, entry.source) == ("faq-is-it-safe", "Is it safe?", "Yes.", "FAQ")
+
+
+def test_bold_questions_one_after_another_each_get_their_answer() -> None:
+    text = "# T\n\n## FAQ\n\n**Is it safe?**\n\nYes.\n\n**Is it hot?**\n\nNo, warm.\n\nA **bold** word? Stays text.\n"
+    entries = draft_entries(parse_article(text, markdown=True))
+    assert [(e.question, e.answer) for e in entries] == [("Is it safe?", "Yes."), ("Is it hot?", "No, warm. A bold word? Stays text.")]
 
 
 def test_empty_faq_labels_are_skipped() -> None:

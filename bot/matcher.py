@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from .errors import FaqbotError
 from .model import Entry, KnowledgeBase
 from .normalize import STOPWORDS, Analyzer, content_words, normalize, stem
 
@@ -223,7 +224,7 @@ class Matcher:
 
     def __init__(self, kb: KnowledgeBase, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         if not 0 <= threshold <= 100:
-            raise ValueError("threshold must be between 0 and 100")
+            raise FaqbotError(f"threshold must be between 0 and 100, not {threshold}")
         self._kb = kb
         self._threshold = float(threshold)
         self._analyzer = analyzer = Analyzer(kb.synonyms)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import Matcher, load_kb, reply_to
+from bot import FaqbotError, Matcher, load_kb, reply_to
 from bot.matcher import _SCORE_ALL_UP_TO
 from bot.normalize import Analyzer, normalize, stem
 
@@ -141,7 +141,7 @@ def test_threshold_is_configurable(tmp_path: Path) -> None:
     score = Matcher(kb).rank(question, k=1)[0].score
     assert Matcher(kb, threshold=score).match(question) is not None
     assert Matcher(kb, threshold=min(score + 0.1, 100)).match(question) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(FaqbotError, match="between 0 and 100"):
         Matcher(kb, threshold=101)
 
 

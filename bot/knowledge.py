@@ -201,8 +201,12 @@ class _FileReader:
                 self.read_file(loader, root)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             reason = exc.problem or exc.context or "invalid YAML"
+            if exc.problem_mark and exc.context_mark and exc.problem == "found unexpected end of stream":
+                # An unclosed quote or bracket: point at where it opened, not at the end of the file.
+                opened = "a quote" if "quoted" in (exc.context or "") else "a bracket"
+                mark, reason = exc.context_mark, f"{opened} opened here is never closed"
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if mark and _char_at(text, mark.line, mark.column) == "\t":
                 reason = "a tab character; YAML indents with spaces only"
             self.problems.append(Problem(self.path, line, column, f"invalid YAML: {reason}"))

@@ -454,7 +454,7 @@ def test_top_level_is_a_list(tmp_path: Path) -> None:
     ("text", "position"),
     [
         (GOOD.replace("answer: A is the first letter.", "answer: A: the first letter."), (4, 14)),
-        (GOOD.replace("question: What is a?", 'question: "What is a?'), (6, 1)),
+        (GOOD.replace("question: What is a?", 'question: "What is a?'), (3, 15)),  # where the quote opened
         (GOOD + "  - id: b\n\tquestion: tab-indented\n", (7, 1)),
     ],
     ids=["colon-in-plain-scalar", "unclosed-quote", "tab"],
@@ -464,6 +464,11 @@ def test_invalid_yaml_syntax_reports_its_line(tmp_path: Path, text: str, positio
     assert problem.message.startswith("invalid YAML: ")
     assert (problem.line, problem.column) == position
     assert "Traceback" not in problem.message and "\n" not in problem.message
+
+
+def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(tmp_path: Path) -> None:
+    quote = only_problem(write(tmp_path / "q.yaml", GOOD.replace("answer: A is", 'answer: "A is')))
+    assert where(quote)[:2] == (4, 13) and quote.message == "invalid YAML: a quote opened here is never closed"
 
 
 NOT_UTF8 = GOOD.replace("A is the first letter.", "A is caf\udce9.").encode("utf-8", "surrogateescape")

@@ -50,24 +50,22 @@ class _Parser(argparse.ArgumentParser):
         raise FaqbotError(f"{message} (see '{self.prog} --help')")
 
 
-def _threshold(text: str) -> float:
+def _number(text: str, low: float, high: float, meaning: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 100, not {text}")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be {meaning}, not {text}")
     return value
+
+
+def _threshold(text: str) -> float:
+    return _number(text, 0, 100, "between 0 and 100")
 
 
 def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1 (0.9 for 90%), not {text}")
-    return value
+    return _number(text, 0, 1, "a share between 0 and 1 (0.9 for 90%)")
 
 
 def build_parser() -> argparse.ArgumentParser:

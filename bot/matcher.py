@@ -53,7 +53,8 @@ _MENTION_SHARE = 0.5
 _MENTION_FACTOR = 0.3
 _ASKING_STEMS = frozenset({"mean", "defin", "definit", "explain", "describ", "work"})  # "meaning", "explain"...
 _ASKS_WHAT_IT_IS = re.compile(
-    r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s|does)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
+    r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
+    r"|\bwhat (is|s) (it|that|this)( exactly)?$|\bwhat\b.* (is|are)$|\bwhat (kind|sort|type) of \w+ (is|are)\b"
     r"|\b(mean|meaning|means|definition|defined)$|^how (does|do|is) .+ (work|done)$|^tell me (more )?about\b"
 )
 # Up to this many phrasings every entry is scored; above it, only the candidates (_candidates).
@@ -394,7 +395,7 @@ class Matcher:
         if self._mentioned and _ASKS_WHAT_IT_IS.search(normalize(text[: MAX_QUESTION_CHARS * 2])):
             named = sum(c for w, c in credit.items() if _listed(w, self._mentioned))
             asked = sum(c for w, c in credit.items() if w not in _ASKING_STEMS)
-            if named >= _MENTION_SHARE * asked:
+            if named and named >= _MENTION_SHARE * asked:
                 damping = _MENTION_FACTOR
         return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping)
 

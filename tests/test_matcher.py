@@ -106,7 +106,11 @@ def test_typos_are_forgiven_but_other_words_are_not_taken_for_kb_words(default: 
     assert dict(default.word_readings(f"{said} couples")).get(said) == read_as
 
 
-@pytest.mark.parametrize("question", ["what is shiatsu?", "whats sports massage", "how does thai massage work"])
+@pytest.mark.parametrize(
+    "question",
+    ["what is shiatsu?", "whats sports massage", "how does thai massage work", "Shiatsu - what is it?",
+     "can you explain what shiatsu is", "what kind of massage is shiatsu"],
+)
 def test_asking_what_a_merely_mentioned_term_is_gets_the_entry_as_a_suggestion(default: Matcher, question: str) -> None:
     assert default.match(question) is None  # the KB names these terms (`mentions`) but never explains them
     assert default.rank(question, k=1)[0].entry.mentions  # ...and the entry naming it is the nearest topic
@@ -118,11 +122,18 @@ def test_asking_what_a_merely_mentioned_term_is_gets_the_entry_as_a_suggestion(d
         ("what is effleurage?", "technique-swedish-strokes"),  # explained, not only mentioned
         ("should we combine swedish massage with shiatsu", "technique-swedish"),  # not asking what it is
         ("is hot stone massage an option for couples", "faq-techniques-used"),
+        ("what does shiatsu do for back pain", "technique-swedish"),  # asks what it does, not what it is
     ],
 )
 def test_other_questions_about_those_entries_are_answered(default: Matcher, question: str, expected: str) -> None:
     best = default.match(question)
     assert best is not None and best.entry.id == expected
+
+
+@pytest.mark.parametrize("question", ["how does it work?", "what is a zebra", "explain"])
+def test_asking_what_something_is_is_scored_as_usual_when_no_mentioned_term_is_named(default: Matcher, question: str) -> None:
+    why = default.explain(question)
+    assert why is not None and why.damping == 1
 
 
 def test_rank_returns_k_candidates_best_first_with_scores_in_range(plants: Matcher) -> None:

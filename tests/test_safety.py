@@ -13,6 +13,7 @@ BLADDER = "loss of bladder or bowel control"
 FEVER = "fever"
 FALL = "pain after a fall or injury"
 WEIGHT = "unexplained weight loss"
+CHEST = "chest pain, trouble breathing or fainting"
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,16 @@ def test_the_default_kb_has_a_notice_to_seek_medical_care(check: SafetyCheck) ->
         ("I've been losing weight without trying and my back hurts", WEIGHT),
         ("unexplained weight loss and back pain", WEIGHT),
         ("I lost a lot of weight and my back is sore", WEIGHT),
+        # Wordings a reviewer found missed:
+        ("pins & needles in my foot", LEGS),
+        ("I can barely walk", LEGS),
+        ("my knees gave way", LEGS),
+        ("numbness around my genitals", LEGS),
+        ("I have a temperature", FEVER),
+        ("I fell and hurt my back", FALL),
+        ("I lost 10 kg without trying", WEIGHT),
+        ("my chest hurts", CHEST),
+        ("i blacked out", CHEST),
     ],
 )
 def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, sign: str) -> None:

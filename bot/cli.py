@@ -259,13 +259,14 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
 
     matcher = _load(args)
     report = evaluate(matcher, load_questions(args.questions))
+    in_scope, out_of_scope = report.counts()
     failed = [
-        f"{name} {value:.3f} is below {floor:.3f}"
-        for name, value, floor in (
-            ("answered correctly", report.answered_correctly, args.min_accuracy),
-            ("declined", report.declined, args.min_declined),
+        f"{name} {value:.4f} is below {floor:g}"  # four places: 0.8467 must not read as 0.847
+        for name, value, floor, count in (
+            ("answered correctly", report.answered_correctly, args.min_accuracy, in_scope),
+            ("declined", report.declined, args.min_declined, out_of_scope),
         )
-        if floor is not None and value < floor
+        if floor is not None and count and value < floor  # a set with no such questions has no rate
     ]
     if args.json:
         out.write(json.dumps(_eval_json(args.questions, matcher.threshold, report, args.sweep), ensure_ascii=False) + "\n")

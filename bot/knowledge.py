@@ -103,7 +103,7 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
         if target == owner:
             problems.append(_at(spot, "'related' lists the entry itself", owner))
         elif target not in first_seen:
-            hint = _did_you_mean(target, known) or _in_sibling_files(root)
+            hint = _in_sibling_files(root) or _did_you_mean(target, known)
             problems.append(_at(spot, f"'related' names unknown id '{target}'{hint}", owner))
 
     if not entries and not problems:
@@ -202,9 +202,11 @@ class _FileReader:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             reason = exc.problem or exc.context or "invalid YAML"
-            if exc.problem_mark and exc.context_mark and exc.problem == "found unexpected end of stream":
-                # An unclosed quote or bracket: point at where it opened, not at the end of the file.
-                opened = "a quote" if "quoted" in (exc.context or "") else "a bracket"
+            context = exc.context or ""
+            unclosed = exc.problem == "found unexpected end of stream" or "flow" in context
+            if exc.problem_mark and exc.context_mark and unclosed:
+                # An unclosed quote or bracket: point at where it opened, not where YAML gave up.
+                opened = "a quote" if "quoted" in context else "a bracket"
                 mark, reason = exc.context_mark, f"{opened} opened here is never closed"
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if mark and _char_at(text, mark.line, mark.column) == "\t":
@@ -427,6 +429,9 @@ class _FileReader:
                 valid = False
             if key == "related" and isinstance(value_node, yaml.SequenceNode):
                 related_nodes = list(value_node.value)
+            if key == "mentions" and isinstance(value, tuple) and len(set(value)) < len(value):
+                self.problem(value_node, "'mentions' lists a term twice")
+                valid = False
             values[key] = value
         for required in TEXT_FIELDS:
             if required not in values and not any(k == required for k, _, _ in items):

@@ -295,6 +295,9 @@ def test_mentions_are_an_optional_list_of_terms(tmp_path: Path) -> None:
     assert where(problem) == (10, 15, "b") and "'mentions' must be a list" in problem.message
     write(path, path.read_text(encoding="utf-8").replace("mentions: shiatsu", "mentions: [sports massage]"))
     assert load_kb(path)["a"].mentions == ("shiatsu", "Thai massage")
+    write(path, path.read_text(encoding="utf-8").replace("[sports massage]", "[shiatsu, shiatsu]"))
+    [twice] = problems_of(path)
+    assert where(twice) == (10, 15, "b") and "'mentions' lists a term twice" in twice.message
 
 
 def test_wrong_types(tmp_path: Path) -> None:
@@ -469,6 +472,8 @@ def test_invalid_yaml_syntax_reports_its_line(tmp_path: Path, text: str, positio
 def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(tmp_path: Path) -> None:
     quote = only_problem(write(tmp_path / "q.yaml", GOOD.replace("answer: A is", 'answer: "A is')))
     assert where(quote)[:2] == (4, 13) and quote.message == "invalid YAML: a quote opened here is never closed"
+    bracket = only_problem(write(tmp_path / "b.yaml", GOOD.replace("answer: A is the first letter.", "answer: [A is")))
+    assert where(bracket)[:2] == (4, 13) and bracket.message == "invalid YAML: a bracket opened here is never closed"
 
 
 NOT_UTF8 = GOOD.replace("A is the first letter.", "A is caf\udce9.").encode("utf-8", "surrogateescape")

@@ -31,7 +31,7 @@ DUPLICATE_ANSWER_RATIO = 90.0
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates or unknown-word."""
+    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention or unknown-word."""
 
     kind: str
     entry_id: str | None
@@ -70,6 +70,13 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
             elif best.score < matcher.threshold:
                 findings.append(Finding(
                     "lost", entry.id, f"{phrasing!r} scores {best.score:g}, below the threshold {matcher.threshold:g}"
+                ))
+        text = normalize(" ".join((*entry.phrasings, entry.answer, *entry.tips, entry.source)))
+        for term in entry.mentions:
+            if f" {normalize(term)} " not in f" {text} ":
+                findings.append(Finding(
+                    "unused-mention", entry.id,
+                    f"mentions {term!r}, which its text never names, so no question finds this entry by it",
                 ))
         if len(entry.alternates) < MIN_ALTERNATES:
             findings.append(Finding(

@@ -142,3 +142,18 @@ def test_ask_batch_survives_bytes_that_are_not_utf8() -> None:
     )
     assert result.returncode == 0 and b"Traceback" not in result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()][1] == "faq-how-long"
+
+
+def test_lint_reports_a_mention_the_entry_never_names(tmp_path: Path) -> None:
+    kb = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: brewing
+            question: How do I brew coffee?
+            alternates: [coffee brewing, making coffee, brew a cup]
+            answer: Use a pour-over or an espresso machine.
+            mentions: [espresso, Chemex]
+            source: Coffee
+        """)
+    result = run_faqbot("lint", str(kb))
+    assert "unused-mention: brewing: mentions 'Chemex'" in result.stdout
+    assert "'espresso'" not in result.stdout  # the answer names it

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import Candidate, KnowledgeBase, Matcher, load_kb  # noqa: E402
+from bot import DEFAULT_THRESHOLD, Candidate, KnowledgeBase, Matcher, load_kb  # noqa: E402
 from bot.evaluate import Report, evaluate, load_questions  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "questions"
@@ -77,9 +77,9 @@ def main() -> int:
         )
     tune = evaluate(Matcher(kb), sets["tune"])
     sweep = ["| threshold | tune: in scope answered correctly | tune: out of scope declined | mean |", "|---|---|---|---|"]
-    for threshold, answered, declined in tune.sweep(tuple(range(20, 62, 2))):
+    for threshold, answered, declined in tune.sweep(tuple(sorted({*range(20, 62, 2), DEFAULT_THRESHOLD}))):
         mark = " **default**" if threshold == Matcher(kb).threshold else ""
-        sweep.append(f"| {threshold}{mark} | {answered:.1%} | {declined:.1%} | {(answered + declined) / 2:.1%} |")
+        sweep.append(f"| {threshold:g}{mark} | {answered:.1%} | {declined:.1%} | {(answered + declined) / 2:.1%} |")
     text = "\n".join(table)
     print(text)
     print("\n".join(sweep))

@@ -299,8 +299,15 @@ def _eval_json(path: Path, threshold: float, report: Report, sweep: bool) -> dic
         "misses": [_miss(o) for o in report.misses],
     }
     if sweep:
-        result["sweep"] = [{"threshold": t, "answered_correctly": a, "declined": d} for t, a, d in report.sweep()]
+        result["sweep"] = [
+            {"threshold": t, "answered_correctly": a, "declined": d} for t, a, d in report.sweep(_sweep_points(threshold))
+        ]
     return result
+
+
+def _sweep_points(threshold: float) -> tuple[float, ...]:
+    """Every even threshold, and the one in use, so that the sweep shows where it stands."""
+    return tuple(sorted({*range(0, 101, 2), threshold}))
 
 
 def _eval_text(path: Path, threshold: float, report: Report, sweep: bool) -> str:
@@ -324,7 +331,7 @@ def _eval_text(path: Path, threshold: float, report: Report, sweep: bool) -> str
         )
     if sweep:
         lines.append("threshold  answered-correctly  declined  mean")
-        rows = report.sweep()
+        rows = report.sweep(_sweep_points(threshold))
         best = max(rows, key=lambda row: row[1] + row[2])
         for t, answered, declined in rows:
             mark = "  <- best mean" if (t, answered, declined) == best else ""

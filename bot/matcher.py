@@ -31,7 +31,7 @@ from .normalize import STOPWORDS, Analyzer, content_words, normalize, stem
 __all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
 
 # Chosen from the threshold sweep over tests/questions/tune.yaml (see docs/quality.md).
-DEFAULT_THRESHOLD = 34.0
+DEFAULT_THRESHOLD = 35.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 

@@ -83,6 +83,7 @@ def test_an_imported_kb_passes_the_schema(validator: Draft7Validator, tmp_path: 
         "safety:\n  notice: See a doctor.\n  signs: []\n",
         "title: T\nentries:\n",
         "entries:\n  - id: a1\n    question: Q?\n    answer: A.\n    source: S\n    tips:\n    alternates: []\n",
+        "entries:\n  - id: a1\n    question: Q?\n    answer: A, not B.\n    source: S\n    mentions: [B]\n",
     ],
 )
 def test_files_the_validator_accepts_pass_the_schema(text: str, validator: Draft7Validator, tmp_path: Path) -> None:
@@ -103,6 +104,8 @@ def test_files_the_validator_accepts_pass_the_schema(text: str, validator: Draft
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    related: [Not-Kebab]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    tips: ['  ']\n",
         "safety:\n  notice: N.\n  signs:\n    - name: fever\n      patterns: [hot]\n      level: high\n",
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: [B, B]\n",
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: B\n",
     ],
 )
 def test_files_the_validator_rejects_fail_the_schema(text: str, validator: Draft7Validator, tmp_path: Path) -> None:

@@ -42,7 +42,9 @@ _QUOTE = re.compile(r"^(?:>\s?)+")
 _BULLET = re.compile(r"(?:[•◦▪‣·*+-]|\d{1,3}[.)])\s+(\S.*)")
 _QUESTION = re.compile(r"(?:Q|Question)\s*:\s*(.*)", re.IGNORECASE)
 _ANSWER = re.compile(r"(?:A|Answer)\s*:\s*(.*)", re.IGNORECASE)
-_BOLD_QUESTION = re.compile(r"(\*\*|__)[^*_]+\?\s*\1\s*\Z")
+# A question in bold on its own line, its answer below or after it: "**Can I cancel?** Yes."
+# ("***...?***" and "**...**?" too).
+_BOLD_QUESTION = re.compile(r"(\*{2,3}|_{2,3})(?P<question>[^*_]+?)(?P<mark>\?)?\s*\1(?(mark)|\?)\s*(?P<rest>.*)\Z")
 _INLINE = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images say nothing in a text answer
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
@@ -258,8 +260,14 @@ class _BlockReader:
             self.skipped.append(Skip(number, text, reason))
             return
         kind, text = ("bullet", text) if bullet else self.kind_of(text)
-        if kind == "text" and self.markdown and _BOLD_QUESTION.match(line):
-            kind = "question"  # "**Is matcha green tea?**" on a line of its own, its answer below
+        bold = _BOLD_QUESTION.match(line) if kind == "text" and self.markdown else None
+        if bold:
+            self.end_block()
+            self.current = _Block("question", number, [_inline(bold["question"]).strip() + "?"])
+            if answer := _inline(bold["rest"]):
+                self.end_block()
+                self.current = _Block("answer", number, [answer])
+            return
         if kind != "text":
             self.end_block()
             self.current = _Block(kind, number, [text])

@@ -174,7 +174,7 @@ class Conversation:
         self.offered = tuple(c.entry for c in suggestions)
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))
-        return Turn(out + decline_fragments(suggestions, width) + pick_hint(len(suggestions)))
+        return Turn(out + decline_fragments(suggestions, width, reply.unexplained) + pick_hint(len(suggestions)))
 
     def _answer(self, entry: Entry, width: int) -> Turn:
         self.last, self.offered = entry, ()

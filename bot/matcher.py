@@ -351,6 +351,19 @@ class Matcher:
             round(100 * query.unknown, 1), words, query.damping,
         )
 
+    def unexplained_terms(self, text: str) -> tuple[str, ...]:
+        """The terms `text` asks the meaning of that the KB only names (entries' `mentions`), or ()."""
+        query = self._read(text)
+        if query is None or query.damping == 1:
+            return ()
+        terms = (
+            term
+            for entry in self._kb.entries
+            for term in entry.mentions
+            if any(w in query.credit and _listed(w, self._mentioned) for w in self._analyzer.words(term))
+        )
+        return tuple(dict.fromkeys(terms))
+
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
         """Each meaningful word of `text` with the KB word it was read as (None: the KB lacks it)."""
         query = self._read(text)

@@ -110,7 +110,7 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
     if reply.ambiguous:
         first, second = (c.entry for c in reply.suggestions[:2])
         return ambiguous_fragments(first, second, width)
-    return decline_fragments(reply.suggestions, width)
+    return decline_fragments(reply.suggestions, width, reply.unexplained)
 
 
 def explanation_text(why: Explanation) -> str:
@@ -143,8 +143,16 @@ def entry_fragments(entry: Entry, width: int = 80) -> Fragments:
     return out
 
 
-def decline_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
-    """"I'm not sure I have that", with the suggestions numbered for picking."""
+def decline_fragments(suggestions: Sequence[Candidate], width: int = 80, unexplained: Sequence[str] = ()) -> Fragments:
+    """"I'm not sure I have that", with the suggestions numbered for picking.
+
+    With `unexplained` terms, it says instead that the KB names them without explaining them.
+    """
+    if unexplained and suggestions:
+        terms = unexplained[0] if len(unexplained) == 1 else ", ".join(unexplained[:-1]) + " or " + unexplained[-1]
+        it_is = "it is" if len(unexplained) == 1 else "they are"
+        line = f"I have no explanation of {terms}; {it_is} only mentioned in passing. Nearest topics:"
+        return flow([("class:decline", line)], width) + list_fragments([c.entry for c in suggestions], width, numbered=True)
     if not suggestions:
         return flow([("class:decline", f"{DECLINE} Try asking about another topic.")], width)
     return flow([("class:decline", f"{DECLINE} Did you mean one of these?")], width) + list_fragments(

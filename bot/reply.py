@@ -36,6 +36,7 @@ class Reply:
     ambiguous: bool = False
     warnings: tuple[WarningSign, ...] = ()
     notice: str | None = None
+    unexplained: tuple[str, ...] = ()  # declined: the KB names these terms but never explains them
 
     @property
     def answered(self) -> bool:
@@ -57,6 +58,7 @@ class Reply:
             ],
             "ambiguous": self.ambiguous,
             "safety": {"signs": [s.name for s in self.warnings], "notice": self.notice} if self.warnings else None,
+            "unexplained": list(self.unexplained),
         }
 
 
@@ -80,7 +82,8 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
     score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
-    return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice)
+    unexplained = () if ambiguous else matcher.unexplained_terms(text)
+    return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained)
 
 
 @lru_cache(maxsize=8)

@@ -16,7 +16,7 @@ from bot import Matcher, load_kb, reply_to
 
 from conftest import REPO_ROOT, faqbot_env, run_faqbot, write
 
-JSON_KEYS = {"query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety"}
+JSON_KEYS = {"query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety", "unexplained"}
 DECLINED = ["how do I get a refund for my spa voucher?", "what's the weather in Paris tomorrow"]
 
 HOUSEPLANTS = """\
@@ -424,3 +424,14 @@ def test_a_question_given_as_the_command_points_to_ask() -> None:
 def test_ask_accepts_no_color_like_the_chat() -> None:
     result = run_faqbot("ask", "--no-color", "how long does a couples massage last?")
     assert result.returncode == 0 and "\x1b" not in result.stdout
+
+
+def test_ask_says_when_a_term_is_only_mentioned_in_passing() -> None:
+    text = run_faqbot("ask", "what is shiatsu?")
+    assert text.returncode == 1
+    assert "I have no explanation of shiatsu; it is only mentioned in passing." in flat(text.stdout)
+    assert "1. What is Swedish massage?" in text.stdout  # the entry that names it, offered
+    reply = json.loads(run_faqbot("ask", "--json", "what is shiatsu?").stdout)
+    assert reply["unexplained"] == ["shiatsu"] and reply["id"] is None
+    other = json.loads(run_faqbot("ask", "--json", "can I get a refund").stdout)
+    assert other["unexplained"] == []

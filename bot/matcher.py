@@ -27,6 +27,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from .errors import FaqbotError
 from .model import Entry, KnowledgeBase
 from .normalize import STOPWORDS, Analyzer, content_words, normalize, stem
+from .safety import SafetyCheck, compile_patterns
 
 __all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
 
@@ -219,7 +220,7 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems", "_mentioned",
+        "_phrase_postings", "_stems", "_mentioned", "_safety_patterns",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", *_INDEX)
 
@@ -249,6 +250,7 @@ class Matcher:
         self._entry_body_words = tuple(_word_list(words) for words in body_sets)
         # The stem of every word the KB uses, so that most questions need no stemmer at all.
         self._stems = {word: stem(word) for text in (*self._analyzed, *bodies) for word in text.split()}
+        self._safety_patterns = compile_patterns(kb.safety)
 
         # IDF over entries, smoothed so that a word in every entry still weighs a little, and a
         # word in no entry weighs most of all.
@@ -351,6 +353,13 @@ class Matcher:
             round(100 * query.unknown, 1), words, query.damping,
         )
 
+    def safety_check(self) -> SafetyCheck:
+        """The KB's warning signs, checked with the stems this index already knows."""
+        return SafetyCheck(self._kb.safety, patterns=self._safety_patterns, stem_word=self._stem_of)
+
+    def _stem_of(self, word: str) -> str:
+        return self._stems.get(word) or stem(word)
+
     def unexplained_terms(self, text: str) -> tuple[str, ...]:
         """The terms `text` asks the meaning of that the KB only names (entries' `mentions`), or ()."""
         query = self._read(text)
@@ -414,7 +423,7 @@ class Matcher:
 
     def _known(self, word: str) -> tuple[str | None, float]:
         """The KB word (stem) that `word` is, or is a typo of, and how sure that reading is."""
-        stemmed = self._stems.get(word) or stem(word)
+        stemmed = self._stem_of(word)
         if stemmed in self._weight:
             return stemmed, 1.0
         if len(word) < _MIN_TYPO_LENGTH:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .model import Entry, Safety, WarningSign
+from .model import Entry, WarningSign
 from .matcher import Candidate, Matcher
 from .safety import SafetyCheck
 
@@ -75,7 +75,7 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     # An entry that shares nothing with the question (score 0) would be a random suggestion.
     ranked_all = matcher.rank(text, k=SUGGESTIONS + 1)
     ranked = tuple(c for c in ranked_all if c.score > 0)
-    check = _safety_check(matcher.kb.safety)
+    check = _safety_check(matcher)
     warnings = check.signs_in(text) if check.notice else ()
     notice = check.notice if warnings else None
     best, ambiguous = verdict(ranked, matcher.threshold)
@@ -87,9 +87,9 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
 
 
 @lru_cache(maxsize=8)
-def _safety_check(safety: Safety | None) -> SafetyCheck:
-    """One SafetyCheck per KB safety section, so that each reply need not compile the patterns."""
-    return SafetyCheck(safety)
+def _safety_check(matcher: Matcher) -> SafetyCheck:
+    """One SafetyCheck per Matcher, so that each reply need not build it."""
+    return matcher.safety_check()
 
 
 def verdict(ranked: Sequence[Candidate], threshold: float) -> tuple[Candidate | None, bool]:

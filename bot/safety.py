@@ -8,10 +8,12 @@ extra notice, so a KB should list many plain ways of saying each sign.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .model import Safety, WarningSign
 from .normalize import normalize, stem
 
-__all__ = ["SafetyCheck", "warning_signs"]
+__all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -20,6 +22,10 @@ def _stems(text: str) -> frozenset[str]:
 
 class SafetyCheck:
     """The warning signs of one KB, with each pattern turned into its set of stems once.
+
+    `patterns` (from `compile_patterns`) and `stem_word` let a Matcher restored from the index
+    cache check questions with stems it already knows, so that most questions need no stemmer:
+    importing it would cost `faqbot ask` more start-up time than all of faqbot.
 
     Examples
     --------
@@ -31,18 +37,20 @@ class SafetyCheck:
     ()
     """
 
-    def __init__(self, safety: Safety | None) -> None:
+    def __init__(
+        self,
+        safety: Safety | None,
+        *,
+        patterns: tuple[tuple[str, ...], ...] | None = None,
+        stem_word: Callable[[str], str] = stem,
+    ) -> None:
         self.safety = safety
-        self._compiled: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] | None = None
-        # The first letters of each pattern's longest word, which a question mentioning the sign
-        # must begin a word with. Most questions share none, and then nothing is stemmed: the
-        # stemmer's import would cost `faqbot ask` more start-up time than all of faqbot.
-        longest = [max(normalize(p).split() or [""], key=len) for sign in self._signs() for p in sign.patterns]
-        self._always = any(len(word) < 3 for word in longest)
-        self._prefixes = tuple({word[:3] for word in longest if len(word) >= 3})
-
-    def _signs(self) -> tuple[WarningSign, ...]:
-        return self.safety.signs if self.safety else ()
+        self._stem_word = stem_word
+        signs = safety.signs if safety else ()
+        compiled = compile_patterns(safety) if patterns is None else patterns
+        self._rules: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] = tuple(
+            (sign, tuple(frozenset(p.split()) for p in sign_patterns if p)) for sign, sign_patterns in zip(signs, compiled)
+        )
 
     @property
     def notice(self) -> str | None:
@@ -50,16 +58,16 @@ class SafetyCheck:
 
     def signs_in(self, text: str) -> tuple[WarningSign, ...]:
         """The signs `text` mentions, in the KB's order; () when none (or the KB has no safety section)."""
-        if not self._signs():
+        if not self._rules:
             return ()
-        if not self._always and not any(word.startswith(self._prefixes) for word in normalize(text).split()):
-            return ()
-        if self._compiled is None:  # compiled on first need; the same result in any thread
-            self._compiled = tuple(
-                (sign, tuple(stems for stems in map(_stems, sign.patterns) if stems)) for sign in self._signs()
-            )
-        words = _stems(text)
-        return tuple(sign for sign, patterns in self._compiled if any(p <= words for p in patterns))
+        words = frozenset(map(self._stem_word, normalize(text).split()))
+        return tuple(sign for sign, patterns in self._rules if any(p <= words for p in patterns))
+
+
+def compile_patterns(safety: Safety | None) -> tuple[tuple[str, ...], ...]:
+    """Each sign's patterns as their stems, space-joined: plain data, for the index cache."""
+    signs = safety.signs if safety else ()
+    return tuple(tuple(" ".join(sorted(_stems(p))) for p in sign.patterns) for sign in signs)
 
 
 def warning_signs(safety: Safety | None, text: str) -> tuple[WarningSign, ...]:

@@ -435,3 +435,18 @@ def test_ask_says_when_a_term_is_only_mentioned_in_passing() -> None:
     assert reply["unexplained"] == ["shiatsu"] and reply["id"] is None
     other = json.loads(run_faqbot("ask", "--json", "can I get a refund").stdout)
     assert other["unexplained"] == []
+
+
+def test_ask_in_the_kbs_own_words_needs_no_stemmer_once_the_index_is_cached(tmp_path: Path) -> None:
+    # Importing snowballstemmer (all its languages) costs more start-up time than all of faqbot:
+    # the cached index knows the stems of the KB's words and of its safety patterns.
+    env = faqbot_env()
+    subprocess.run([sys.executable, "-m", "bot", "ask", "warm the cache"], capture_output=True, timeout=60, cwd=tmp_path, env=env)
+    code = (
+        "import sys, io, contextlib, bot.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    bot.cli.main(['ask', 'can massage help my back?'])\n"
+        "print('snowballstemmer' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], text=True, capture_output=True, timeout=60, cwd=tmp_path, env=env)
+    assert result.stdout == "False\n", result.stderr

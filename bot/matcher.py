@@ -244,8 +244,8 @@ class Matcher:
         self._entry_phrase_words = tuple(_word_list(words) for words in phrase_sets)
         # The words of the terms the KB names without explaining ("shiatsu", "hot stone"), less
         # the words of its entries' questions ("massage", "point"), which it does explain.
-        named = {word for e in kb.entries for word in content_words(analyzer.text(" ".join(e.mentions)))} if any(e.mentions for e in kb.entries) else set()
-        asked = {word for e in kb.entries for word in content_words(analyzer.text(e.question))}
+        named = {word for e in kb.entries for term in e.mentions for word in analyzer.words(term)}
+        asked = {word for e in kb.entries for word in analyzer.words(e.question)}
         self._mentioned = _word_list(named - asked)
         self._entry_body_words = tuple(_word_list(words) for words in body_sets)
         # The stem of every word the KB uses, so that most questions need no stemmer at all.

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from .model import Entry, WarningSign
 from .matcher import Candidate, Matcher
-from .safety import SafetyCheck
 
 __all__ = ["Reply", "reply_to", "verdict"]
 
@@ -75,7 +73,7 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     # An entry that shares nothing with the question (score 0) would be a random suggestion.
     ranked_all = matcher.rank(text, k=SUGGESTIONS + 1)
     ranked = tuple(c for c in ranked_all if c.score > 0)
-    check = _safety_check(matcher)
+    check = matcher.safety_check()  # built from the index in microseconds; nothing to keep alive
     warnings = check.signs_in(text) if check.notice else ()
     notice = check.notice if warnings else None
     best, ambiguous = verdict(ranked, matcher.threshold)
@@ -85,11 +83,6 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     unexplained = () if ambiguous else matcher.unexplained_terms(text)
     return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained)
 
-
-@lru_cache(maxsize=8)
-def _safety_check(matcher: Matcher) -> SafetyCheck:
-    """One SafetyCheck per Matcher, so that each reply need not build it."""
-    return matcher.safety_check()
 
 
 def verdict(ranked: Sequence[Candidate], threshold: float) -> tuple[Candidate | None, bool]:

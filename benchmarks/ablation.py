@@ -41,6 +41,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without the fuzzy ratio (overlap only)", constant("_OVERLAP_SHARE", 1.0), lambda kb: kb),
     ("without coverage of the answer text", constant("_PHRASE_SHARE", 1.0), lambda kb: kb),
     ("without the unknown-word penalty", constant("_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
+    ("without the lower weight of words said beside the question", constant("_ASIDE_WEIGHT", 1.0), lambda kb: kb),
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
     ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
     ("without the margin rule", lambda: mock.patch.object(reply_module, "AMBIGUITY_MARGIN", 0.0), lambda kb: kb),
@@ -61,7 +62,7 @@ def main() -> int:
         with patch():  # type: ignore[attr-defined]
             matcher = Matcher(adapt(kb))
             report = evaluate(matcher, tune)
-            threshold, _, _ = max(report.sweep(tuple(range(10, 80))), key=lambda row: row[1] + row[2])
+            threshold = report.best_threshold()
             t, h = report.at(threshold), evaluate(matcher, holdout, threshold=threshold)
             # Inside the patch: the rates are computed when read, and the margin rule is read then.
             print(

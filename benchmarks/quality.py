@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import DEFAULT_THRESHOLD, Candidate, KnowledgeBase, Matcher, load_kb  # noqa: E402
-from bot.evaluate import Report, evaluate, load_questions  # noqa: E402
+from bot.evaluate import evaluate, load_questions  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "questions"
 PARTS = ("tune", "holdout")
@@ -47,17 +47,13 @@ class NaiveMatcher:
         return tuple(best.values())[:k]
 
 
-def best_threshold(report: Report) -> float:
-    return max(report.sweep(tuple(range(0, 101))), key=lambda row: row[1] + row[2])[0]
-
-
 def main() -> int:
     kb = load_kb()
     sets = {part: load_questions(QUESTIONS / f"{part}.yaml") for part in PARTS}
     matchers: list[tuple[str, object]] = []
     for name, all_phrasings in (("naive: WRatio, canonical questions", False), ("naive: WRatio, all phrasings", True)):
         untuned = NaiveMatcher(kb, all_phrasings)
-        threshold = best_threshold(evaluate(untuned, sets["tune"]))  # type: ignore[arg-type]
+        threshold = evaluate(untuned, sets["tune"]).best_threshold()  # type: ignore[arg-type]
         matchers.append((name, NaiveMatcher(kb, all_phrasings, threshold)))
     matchers.append(("faqbot", Matcher(kb)))
     rows = []

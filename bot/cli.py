@@ -302,6 +302,7 @@ def _eval_json(path: Path, threshold: float, report: Report, sweep: bool) -> dic
         result["sweep"] = [
             {"threshold": t, "answered_correctly": a, "declined": d} for t, a, d in report.sweep(_sweep_points(threshold))
         ]
+        result["best_threshold"] = report.best_threshold()
     return result
 
 
@@ -336,6 +337,7 @@ def _eval_text(path: Path, threshold: float, report: Report, sweep: bool) -> str
         for t, answered, declined in rows:
             mark = "  <- best mean" if (t, answered, declined) == best else ""
             lines.append(f"{t:9g}  {answered:18.3f}  {declined:8.3f}  {(answered + declined) / 2:.3f}{mark}")
+        lines.append(f"best threshold {report.best_threshold()} (where the mean, averaged with the thresholds either side, peaks)")
     return "\n".join(lines) + "\n"
 
 

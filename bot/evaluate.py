@@ -115,6 +115,16 @@ class Report:
         """(threshold, answered correctly, declined) at each threshold, to choose one from data."""
         return [(t, (r := self.at(t)).answered_correctly, r.declined) for t in thresholds]
 
+    def best_threshold(self, thresholds: Sequence[int] = tuple(range(0, 101))) -> int:
+        """The threshold where the mean of the two rates peaks, averaged with its two neighbours.
+
+        The average keeps the choice off a peak that one or two questions make: a threshold whose
+        neighbours do as well is the one that will hold on questions not in the set.
+        """
+        means = [(answered + declined) / 2 for _, answered, declined in self.sweep(thresholds)]
+        steady = [sum(means[max(i - 1, 0) : i + 2]) / len(means[max(i - 1, 0) : i + 2]) for i in range(len(means))]
+        return thresholds[max(range(len(steady)), key=steady.__getitem__)]
+
 
 def _share(flags: object) -> float:
     values = list(flags)  # type: ignore[call-overload]

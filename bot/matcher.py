@@ -47,6 +47,14 @@ _TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken f
 _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
 _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
+# In a question of several clauses, an unknown word said only beside the clause that asks ("my back
+# has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
+# story, while the asking clause says what is wanted.
+_ASIDE_WEIGHT = 0.5
+_CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
+_ASKING_STARTS = frozenset(
+    "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
+)
 # A question asking what a term is, when the KB only names the term (entries' `mentions`):
 # when that term is at least this share of the question's weight, every score is scaled by the
 # factor, which keeps the best under any sensible threshold while it still ranks the topics.
@@ -166,6 +174,7 @@ class WordWeight:
     kb_word: str | None
     weight: float
     found_in: str  # "phrasing", "answer" or "" for an entry that lacks it
+    aside: bool = False  # an unknown word said only beside the asking clause, at a lower weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +195,7 @@ class Explanation:
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
             "damping": self.damping,
             "words": [
-                {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None}
+                {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
                 for w in self.words
             ],
         }
@@ -198,7 +207,7 @@ class _Query:
     credit: dict[str, float]  # KB word -> the weight the question earns with it
     total: float  # the question's whole weight, unknown words included
     unknown: float  # the share of that weight in words the KB does not know
-    readings: tuple[tuple[str, str, str | None, float], ...]  # (word, as said, KB word or None, weight)
+    readings: tuple[tuple[str, str, str | None, float, bool], ...]  # (word, as said, KB word or None, weight, aside)
     damping: float  # 1, or less for a question asking what a term is that the KB only names
 
 
@@ -344,8 +353,8 @@ class Matcher:
                 raise KeyError(entry_id)
         score, index, overlap, fuzzy, coverage = scores[owner]
         words = tuple(
-            WordWeight(word, said, known, round(weight, 2), self._where(owner, known))
-            for word, said, known, weight in query.readings
+            WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside)
+            for word, said, known, weight, aside in query.readings
         )
         candidate = Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
         return Explanation(
@@ -376,7 +385,7 @@ class Matcher:
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
         """Each meaningful word of `text` with the KB word it was read as (None: the KB lacks it)."""
         query = self._read(text)
-        return tuple((said, known) for _, said, known, _ in query.readings) if query else ()
+        return tuple((said, known) for _, said, known, _, _ in query.readings) if query else ()
 
     def _where(self, owner: int, word: str | None) -> str:
         if word is None:
@@ -391,13 +400,15 @@ class Matcher:
         Words the KB does not know count fully in the question's weight, so they pull every
         entry's score down: that is what makes the matcher decline off-topic questions.
         """
-        pairs = _capped(self._analyzer.pairs(text[: MAX_QUESTION_CHARS * 2]))
+        text = text[: MAX_QUESTION_CHARS * 2]
+        pairs = _capped(self._analyzer.pairs(text))
         if not pairs:
             return None
         analyzed = " ".join(word for word, _ in pairs)
         said_as: dict[str, str] = {}  # a repeated word counts once, as it was first said
         for word, said in [(w, said) for w, said in pairs if w not in STOPWORDS] or pairs:
             said_as.setdefault(word, said)
+        asked = self._asking_words(text)
         credit: dict[str, float] = {}
         readings = []
         total = 0.0
@@ -405,21 +416,38 @@ class Matcher:
             known, similarity = self._known(word)
             if known is None and _misspelt_stopword(word):
                 continue
-            weight = self._weight[known] if known else self._unknown_weight
-            readings.append((word, said, known, weight))
+            aside = known is None and asked is not None and word not in asked
+            weight = self._weight[known] if known else self._unknown_weight * (_ASIDE_WEIGHT if aside else 1.0)
+            readings.append((word, said, known, weight, aside))
             total += weight
             if known:
                 credit[known] = max(credit.get(known, 0.0), weight * similarity)
-        unknown = sum(weight for _, _, known, weight in readings if known is None)
+        unknown = sum(weight for _, _, known, weight, _ in readings if known is None)
         # "What is shiatsu?" asks for what a KB that only names shiatsu cannot give: its entries
         # are offered as the nearest topics instead of given as the answer.
         damping = 1.0
-        if self._mentioned and _ASKS_WHAT_IT_IS.search(normalize(text[: MAX_QUESTION_CHARS * 2])):
+        if self._mentioned and _ASKS_WHAT_IT_IS.search(normalize(text)):
             named = sum(c for w, c in credit.items() if _listed(w, self._mentioned))
             asked = sum(c for w, c in credit.items() if w not in _ASKING_STEMS)
             if named and named >= _MENTION_SHARE * asked:
                 damping = _MENTION_FACTOR
         return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping)
+
+    def _asking_words(self, text: str) -> set[str] | None:
+        """The words of the clauses that ask the question, or None when it has only one clause.
+
+        The asking clauses are those ending in "?"; failing that, those that open like a question
+        ("which ...", "any tips"); failing that, the last.
+        """
+        clauses = [c for c in _CLAUSE.findall(text) if normalize(c)]
+        if len(clauses) < 2:
+            return None
+        asking = (
+            [c for c in clauses if "?" in c]
+            or [c for c in clauses if normalize(c).split()[0] in _ASKING_STARTS]
+            or clauses[-1:]
+        )
+        return {word for clause in asking for word, _ in self._analyzer.pairs(clause)}
 
     def _known(self, word: str) -> tuple[str | None, float]:
         """The KB word (stem) that `word` is, or is a typo of, and how sure that reading is."""

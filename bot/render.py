@@ -128,7 +128,12 @@ def explanation_text(why: Explanation) -> str:
         read_as = [w for w in (word.word, word.kb_word) if w and w != word.said]
         reading = "".join(f" -> {w}" for w in dict.fromkeys(read_as))
         where = {"phrasing": "in a phrasing", "answer": "only in the answer/tips"}.get(word.found_in, "")
-        verdict = "for" if where else "against (no entry knows it)" if word.kb_word is None else "against (not in this entry)"
+        if where:
+            verdict = "for"
+        elif word.kb_word is None:
+            verdict = "against (no entry knows it; said beside the question, so it weighs less)" if word.aside else "against (no entry knows it)"
+        else:
+            verdict = "against (not in this entry)"
         lines.append(f"    {printable(word.said)}{reading}  {word.weight:g}  {verdict}{'; ' + where if where else ''}")
     return "\n".join(lines) + "\n"
 

@@ -251,3 +251,33 @@ def test_on_a_large_kb_the_candidates_give_the_exhaustive_top_entry(tmp_path: Pa
         if [c.entry.id for c in matcher.rank(q, k=1)] != [c.entry.id for c in matcher.rank(q, k=1, exhaustive=True)]
     ]
     assert not differ
+
+
+def test_unknown_words_beside_the_asking_clause_weigh_less(plants: Matcher) -> None:
+    story = plants.explain("we moved flats in spring, how often should I water my houseplants?")
+    run_on = plants.explain("how often should I water my houseplants we moved flats in spring")
+    assert story is not None and run_on is not None
+    assert story.candidate.entry.id == run_on.candidate.entry.id == "watering"
+    assert {w.said for w in story.words if w.aside} == {"moved", "flats"}
+    assert not any(w.aside for w in run_on.words)
+    assert story.unknown < run_on.unknown
+    assert story.candidate.score > run_on.candidate.score
+
+
+@pytest.mark.parametrize(
+    ("question", "aside"),
+    [
+        ("my ferns look great. can I water them with coffee?", {"look", "great"}),  # the clause with "?" asks
+        ("I have a cactus from my aunt, should I repot it in a clay pot", {"cactus", "aunt"}),  # one opens like a question
+        ("my grandmother gave me a fern, roots poking out of the pot", {"grandmother", "gave"}),  # else the last
+    ],
+)
+def test_the_asking_clause_is_found_without_or_with_a_question_mark(plants: Matcher, question: str, aside: set[str]) -> None:
+    why = plants.explain(question)
+    assert why is not None
+    assert {w.said for w in why.words if w.aside} == aside
+
+
+def test_an_off_topic_word_in_the_asking_clause_still_declines_a_story(default: Matcher) -> None:
+    assert default.match("my back has been sore for months, is pilates any good for it?") is None
+    assert default.match("we have been together ten years. can we bring our kids to a couples massage?") is None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import Matcher, load_kb
-from bot.evaluate import evaluate, load_questions
+from bot import Candidate, Matcher, load_kb
+from bot.evaluate import LabeledQuestion, Outcome, Report, evaluate, load_questions
 from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
@@ -93,3 +93,17 @@ def test_every_entry_is_found_by_its_own_phrasings(matcher: Matcher) -> None:
         if (found := matcher.match(phrasing)) is None or found.entry.id != entry.id
     ]
     assert not lost
+
+
+def test_best_threshold_prefers_one_whose_neighbours_do_as_well(matcher: Matcher) -> None:
+    entry = matcher.kb.entries[0]
+
+    def outcome(expected: tuple[str, ...], score: float) -> Outcome:
+        return Outcome(LabeledQuestion("q", expected), (Candidate(entry, score, entry.question),), 0.0)
+
+    # Every in-scope question scores 60; off-topic ones 20, 45 and 47. The mean of the two rates
+    # is 1 from 48 to 60; at 48 it has just climbed, so a threshold one step further in is chosen.
+    report = Report((*[outcome((entry.id,), 60.0)] * 4, *(outcome((), s) for s in (20.0, 45.0, 47.0))))
+    rows = {t: (a + d) / 2 for t, a, d in report.sweep(tuple(range(101)))}
+    assert rows[48] == rows[49] == 1.0 and rows[47] < 1.0
+    assert report.best_threshold() == 49

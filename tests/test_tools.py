@@ -41,10 +41,10 @@ def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     questions = write(tmp_path / "q.yaml", QUESTIONS)
     ok = run_faqbot("eval", str(questions), "--sweep")
     assert ok.returncode == 0, ok.stderr
-    assert "top-1 accuracy" in ok.stdout and "declined" in ok.stdout and "<- best mean" in ok.stdout
+    assert "top-1 accuracy" in ok.stdout and "declined" in ok.stdout and "<- best mean" in ok.stdout and "best threshold" in ok.stdout
     report = json.loads(run_faqbot("eval", str(questions), "--json").stdout)
     assert report["in_scope"] == 2 and report["out_of_scope"] == 1
-    assert 0 <= report["answered_correctly"] <= 1 and report["misses"] == [] or report["misses"]
+    assert 0 <= report["answered_correctly"] <= 1 and isinstance(report["misses"], list)
     for out_of_range in ("50", "1.5", "-0.1"):  # a share, never a percentage: "1" would mean 100% or 1%?
         strict = run_faqbot("eval", str(questions), "--min-accuracy", out_of_range)
         assert strict.returncode == 2 and "between 0 and 1" in strict.stderr
@@ -99,6 +99,9 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     why = record["explain"]
     assert why["id"] == record["id"] == "technique-swedish-strokes"
     assert {w["word"] for w in why["words"]} == {"effleurage"} and why["words"][0]["found_in"] == "phrasing"
+    story = run_faqbot("ask", "--explain", "we just moved flats, how long does a couples massage last?")
+    flats = next(line for line in story.stdout.splitlines() if line.strip().startswith("flats"))
+    assert flats.endswith("against (no entry knows it; said beside the question, so it weighs less)")
 
 
 def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:

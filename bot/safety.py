@@ -2,22 +2,45 @@
 
 A pattern matches when every one of its words appears in the question, in any order and in any
 form that shares its stem: the pattern "numb legs" matches "my legs feel numb" and "numbness in
-my leg". Patterns are data (knowledge/safety.yaml), never code; a missed sign is worse than an
-extra notice, so a KB should list many plain ways of saying each sign.
+my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb", "feaver",
+"bladdder") counts as the pattern word it misspells. Patterns are data (knowledge/safety.yaml),
+never code; a missed sign is worse than an extra notice, so a KB should list many plain ways of
+saying each sign.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from .model import Safety, WarningSign
-from .normalize import normalize, stem
+from .normalize import STOPWORDS, normalize, stem
 
 __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in normalize(text).split())
+
+
+def _misspells(word: str, target: str) -> bool:
+    """Whether `word` is `target` with a letter doubled, missing, extra or swapped.
+
+    Short targets only by a doubled letter ("nummb"), and no changed letters at all: "paint" is
+    not "pain", "block" is not "black", and a false alarm for either would scare for nothing.
+    """
+    if word[0] != target[0] or abs(len(word) - len(target)) > 1:
+        return False
+    if DamerauLevenshtein.distance(word, target, score_cutoff=1) > 1:
+        return False
+    if len(word) == len(target):
+        return len(target) >= 5 and sorted(word) == sorted(target)
+    if len(target) >= 5:
+        return True
+    return len(word) == len(target) + 1 and any(
+        word[i] == word[i - 1] and word[:i] + word[i + 1 :] == target for i in range(1, len(word))
+    )
 
 
 class SafetyCheck:
@@ -51,6 +74,11 @@ class SafetyCheck:
         self._rules: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] = tuple(
             (sign, tuple(frozenset(p.split()) for p in sign_patterns if p)) for sign, sign_patterns in zip(signs, compiled)
         )
+        self._vocabulary = frozenset(word for _, patterns in self._rules for p in patterns for word in p)
+        self._misspellable: dict[str, tuple[str, ...]] = {}  # pattern words by first letter
+        for word in sorted(self._vocabulary):
+            if len(word) >= 4 and word not in STOPWORDS:
+                self._misspellable[word[0]] = (*self._misspellable.get(word[0], ()), word)
 
     @property
     def notice(self) -> str | None:
@@ -60,7 +88,14 @@ class SafetyCheck:
         """The signs `text` mentions, in the KB's order; () when none (or the KB has no safety section)."""
         if not self._rules:
             return ()
-        words = frozenset(map(self._stem_word, normalize(text).split()))
+        words = set(map(self._stem_word, normalize(text).split()))
+        words |= {
+            target
+            for word in words - self._vocabulary
+            if len(word) >= 5
+            for target in self._misspellable.get(word[0], ())
+            if _misspells(word, target)
+        }
         return tuple(sign for sign, patterns in self._rules if any(p <= words for p in patterns))
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from bot import load_kb
+from bot.evaluate import load_questions
 from bot.knowledge import Safety, WarningSign
 from bot.safety import SafetyCheck, warning_signs
 
@@ -19,6 +22,14 @@ CHEST = "chest pain, trouble breathing or fainting"
 @pytest.fixture(scope="module")
 def check() -> SafetyCheck:
     return SafetyCheck(load_kb().safety)
+
+
+@pytest.fixture(scope="module")
+def exact() -> SafetyCheck:
+    """The same check with typo tolerance off, to show what tolerance alone adds."""
+    without_typos = SafetyCheck(load_kb().safety)
+    without_typos._misspellable = {}
+    return without_typos
 
 
 def names(check: SafetyCheck, text: str) -> list[str]:
@@ -110,6 +121,43 @@ def test_all_words_of_a_pattern_in_any_order_and_form() -> None:
     assert warning_signs(safety, "numbness in my leg") == (safety.signs[0],)
     assert warning_signs(safety, "my arm is numb") == ()  # "legs" is missing
     assert warning_signs(safety, "fever, and my legs are numb") == safety.signs  # in the KB's order
+
+
+@pytest.mark.parametrize(
+    ("question", "sign"),
+    [
+        ("my legs are nummb", LEGS),  # a letter doubled
+        ("i have a feaver and back pain", FEVER),  # a letter extra
+        ("tingeling in my feet", LEGS),
+        ("cant controll my bladdder", BLADDER),
+        ("my chesst hurts when I breathe", CHEST),
+        ("i lost control of my bladedr", BLADDER),  # two letters swapped
+    ],
+)
+def test_a_misspelt_warning_word_is_still_caught(check: SafetyCheck, exact: SafetyCheck, question: str, sign: str) -> None:
+    assert sign in names(check, question)
+    assert sign not in names(exact, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much time should we block out for the spa",  # "block" is not "black" (out)
+        "we paint at night, is the smell a problem",  # "paint" is not "pain"
+        "fewer sessions or longer ones?",  # "fewer" is not "fever"
+        "how many numbers of sessions",
+        "who won the super bowl",  # "bowl" is too short to be read as "bowel"
+    ],
+)
+def test_real_words_near_a_warning_word_are_not_read_as_typos(check: SafetyCheck, question: str) -> None:
+    assert check.signs_in(question) == ()
+
+
+def test_no_labeled_question_gets_a_notice_from_typo_tolerance_alone(check: SafetyCheck, exact: SafetyCheck) -> None:
+    """Over every labeled question, reading typos adds no notice that exact words would not give."""
+    for path in sorted((Path(__file__).parent / "questions").glob("*.yaml")):
+        for question in load_questions(path):
+            assert check.signs_in(question.text) == exact.signs_in(question.text), question.text
 
 
 def test_a_kb_without_a_safety_section_never_warns() -> None:

@@ -1,7 +1,7 @@
 """Spot the warning signs a KB's `safety:` section names, so that the notice can come before any answer.
 
-A pattern matches when every one of its words appears in the question, in any order and in any
-form that shares its stem: the pattern "numb legs" matches "my legs feel numb" and "numbness in
+A pattern matches when every one of its words appears in one sentence of the question, in any
+order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb" and "numbness in
 my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb", "feaver",
 "bladdder") counts as the pattern word it misspells. Patterns are data (knowledge/safety.yaml),
 never code; a missed sign is worse than an extra notice, so a KB should list many plain ways of
@@ -9,6 +9,8 @@ saying each sign.
 """
 
 from __future__ import annotations
+
+import re
 
 from collections.abc import Callable
 
@@ -18,6 +20,9 @@ from .model import Safety, WarningSign
 from .normalize import STOPWORDS, normalize, stem
 
 __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
+
+
+_SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -88,15 +93,20 @@ class SafetyCheck:
         """The signs `text` mentions, in the KB's order; () when none (or the KB has no safety section)."""
         if not self._rules:
             return ()
-        words = set(map(self._stem_word, normalize(text).split()))
-        words |= {
+        sentences = [self._words(sentence) for sentence in _SENTENCE_END.split(text)]
+        return tuple(
+            sign for sign, patterns in self._rules if any(p <= words for p in patterns for words in sentences)
+        )
+
+    def _words(self, sentence: str) -> set[str]:
+        words = set(map(self._stem_word, normalize(sentence).split()))
+        return words | {
             target
             for word in words - self._vocabulary
             if len(word) >= 5
             for target in self._misspellable.get(word[0], ())
             if _misspells(word, target)
         }
-        return tuple(sign for sign, patterns in self._rules if any(p <= words for p in patterns))
 
 
 def compile_patterns(safety: Safety | None) -> tuple[tuple[str, ...], ...]:

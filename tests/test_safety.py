@@ -147,6 +147,7 @@ def test_a_misspelt_warning_word_is_still_caught(check: SafetyCheck, exact: Safe
         "fewer sessions or longer ones?",  # "fewer" is not "fever"
         "how many numbers of sessions",
         "who won the super bowl",  # "bowl" is too short to be read as "bowel"
+        "Planning a massage night at home. How should we set up the room?",  # "up", "night": not one sentence
     ],
 )
 def test_real_words_near_a_warning_word_are_not_read_as_typos(check: SafetyCheck, question: str) -> None:
@@ -158,6 +159,11 @@ def test_no_labeled_question_gets_a_notice_from_typo_tolerance_alone(check: Safe
     for path in sorted((Path(__file__).parent / "questions").glob("*.yaml")):
         for question in load_questions(path):
             assert check.signs_in(question.text) == exact.signs_in(question.text), question.text
+
+
+def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) -> None:
+    assert FALL in names(check, "I fell off a ladder last week and ever since then my back really hurts")
+    assert FALL in names(check, "Quick question. I fell off a ladder, and now my back hurts. Can massage help?")
 
 
 def test_a_kb_without_a_safety_section_never_warns() -> None:

@@ -53,6 +53,11 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
 ]
 
 
+# Every variant is judged at the shipped threshold, so that a row differs from the first in one
+# part only; without the penalty, scores sit on another scale, so that one gets its own best on tune.
+RESCALED = {"without the unknown-word penalty"}
+
+
 def main() -> int:
     kb = load_kb()
     tune, holdout = (load_questions(QUESTIONS / f"{part}.yaml") for part in ("tune", "holdout"))
@@ -62,11 +67,11 @@ def main() -> int:
         with patch():  # type: ignore[attr-defined]
             matcher = Matcher(adapt(kb))
             report = evaluate(matcher, tune)
-            threshold = report.best_threshold()
+            threshold = report.best_threshold() if name in RESCALED else matcher.threshold
             t, h = report.at(threshold), evaluate(matcher, holdout, threshold=threshold)
             # Inside the patch: the rates are computed when read, and the margin rule is read then.
             print(
-                f"| {name} | {threshold} | {t.top1:.1%} | {t.answered_correctly:.1%} / {t.declined:.1%} "
+                f"| {name} | {threshold:g} | {t.top1:.1%} | {t.answered_correctly:.1%} / {t.declined:.1%} "
                 f"| {h.top1:.1%} | {h.answered_correctly:.1%} / {h.declined:.1%} |"
             )
     return 0

@@ -24,6 +24,7 @@ from .render import (
     entry_fragments,
     flow,
     greeting_fragments,
+    held_fragments,
     list_fragments,
     pick_hint,
     safety_fragments,
@@ -172,6 +173,9 @@ class Conversation:
             return Turn(out + ambiguous_fragments(first, second, width) + pick_hint(2))
         suggestions = reply.suggestions
         self.offered = tuple(c.entry for c in suggestions)
+        if reply.warnings:
+            held = held_fragments(suggestions, width)
+            return Turn(out + held + (pick_hint(len(suggestions)) if held else []))
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))
         return Turn(out + decline_fragments(suggestions, width, reply.unexplained) + pick_hint(len(suggestions)))

@@ -47,6 +47,7 @@ class Outcome:
     question: LabeledQuestion
     ranked: tuple[Candidate, ...]
     threshold: float
+    warned: bool = False  # the question mentions a warning sign, so the bot shows the notice instead
 
     @property
     def rank(self) -> int | None:
@@ -59,7 +60,7 @@ class Outcome:
     @property
     def answered(self) -> bool:
         """Whether the bot gives an answer (its first-ranked entry) rather than declining or asking."""
-        return verdict(self.ranked, self.threshold)[0] is not None
+        return verdict(self.ranked, self.threshold, warned=self.warned)[0] is not None
 
     @property
     def correct(self) -> bool:
@@ -109,7 +110,7 @@ class Report:
 
     def at(self, threshold: float) -> Report:
         """The same questions and rankings judged at another threshold (no rescoring)."""
-        return Report(tuple(Outcome(o.question, o.ranked, threshold) for o in self.outcomes))
+        return Report(tuple(Outcome(o.question, o.ranked, threshold, o.warned) for o in self.outcomes))
 
     def sweep(self, thresholds: Sequence[float] = tuple(range(0, 101, 2))) -> list[tuple[float, float, float]]:
         """(threshold, answered correctly, declined) at each threshold, to choose one from data."""
@@ -169,4 +170,5 @@ def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, thresh
     if unknown:
         raise FaqbotError(f"the question set expects ids the KB does not have: {', '.join(unknown)}")
     cut = matcher.threshold if threshold is None else threshold
-    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut) for q in questions))
+    check = matcher.safety_check()
+    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut, bool(check.signs_in(q.text))) for q in questions))

@@ -24,6 +24,7 @@ __all__ = [
     "entry_fragments",
     "flow",
     "greeting_fragments",
+    "held_fragments",
     "list_fragments",
     "pick_hint",
     "plain",
@@ -110,6 +111,8 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
     if reply.ambiguous:
         first, second = (c.entry for c in reply.suggestions[:2])
         return ambiguous_fragments(first, second, width)
+    if reply.warnings:
+        return held_fragments(reply.suggestions, width)
     return decline_fragments(reply.suggestions, width, reply.unexplained)
 
 
@@ -161,6 +164,15 @@ def decline_fragments(suggestions: Sequence[Candidate], width: int = 80, unexpla
     if not suggestions:
         return flow([("class:decline", f"{DECLINE} Try asking about another topic.")], width)
     return flow([("class:decline", f"{DECLINE} Did you mean one of these?")], width) + list_fragments(
+        [c.entry for c in suggestions], width, numbered=True
+    )
+
+
+def held_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
+    """After the safety notice, no answer: only the topics to read once a doctor has been seen."""
+    if not suggestions:
+        return []
+    return flow([("class:decline", "Nearest topics I can tell you about, for when a doctor has seen you:")], width) + list_fragments(
         [c.entry for c in suggestions], width, numbered=True
     )
 

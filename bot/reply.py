@@ -76,7 +76,7 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     check = matcher.safety_check()  # built from the index in microseconds; nothing to keep alive
     warnings = check.signs_in(text) if check.notice else ()
     notice = check.notice if warnings else None
-    best, ambiguous = verdict(ranked, matcher.threshold)
+    best, ambiguous = verdict(ranked, matcher.threshold, warned=bool(warnings))
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
     score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
@@ -85,12 +85,14 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
 
 
 
-def verdict(ranked: Sequence[Candidate], threshold: float) -> tuple[Candidate | None, bool]:
+def verdict(ranked: Sequence[Candidate], threshold: float, *, warned: bool = False) -> tuple[Candidate | None, bool]:
     """The candidate to answer with (None: decline), and whether it declined because two were too close.
 
-    The one rule for answering, shared by the bot and its evaluation.
+    The one rule for answering, shared by the bot and its evaluation. A question that mentions a
+    warning sign (`warned`) is not answered: the notice tells the user to hold off on massage and
+    see a doctor, and an answer about massage would contradict it.
     """
-    if not ranked or ranked[0].score < threshold or ranked[0].score <= 0:  # 0: it shares nothing with the question
+    if warned or not ranked or ranked[0].score < threshold or ranked[0].score <= 0:  # 0: it shares nothing with the question
         return None, False
     best = ranked[0]
     if len(ranked) > 1 and ranked[1].score >= threshold and best.score - ranked[1].score < AMBIGUITY_MARGIN:

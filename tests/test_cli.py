@@ -400,13 +400,16 @@ def test_ask_and_validate_do_not_import_prompt_toolkit(tmp_path: Path) -> None:
     assert "OK" in summary
 
 
-def test_ask_shows_the_safety_notice_before_the_answer(kb: bot.KnowledgeBase) -> None:
+def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase) -> None:
     question = "my legs feel numb, can couples massage help my back?"
     text = run_faqbot("ask", question)
+    assert text.returncode == 1  # not answered
     assert text.stdout.startswith("Please read this first.\nYou mentioned numbness or weakness in the legs.")
-    assert text.stdout.index("call emergency services") < text.stdout.index("Source:")
+    assert text.stdout.index("call emergency services") < text.stdout.index("Nearest topics I can tell you about")
+    assert "Source:" not in text.stdout  # no answer about massage under a notice to hold off on it
     reply = json.loads(run_faqbot("ask", "--json", question).stdout)
     assert reply["safety"] == {"signs": ["numbness or weakness in the legs"], "notice": kb.safety.notice}  # type: ignore[union-attr]
+    assert reply["id"] is None and "faq-back-pain-relief" in [s["id"] for s in reply["suggestions"]]
     plain_question = json.loads(run_faqbot("ask", "--json", "how long does a couples massage last?").stdout)
     assert plain_question["safety"] is None and plain_question["ambiguous"] is False
 

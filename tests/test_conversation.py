@@ -155,10 +155,12 @@ def test_unknown_command_suggests_the_closest(tea: Conversation) -> None:
     assert "Unknown command /tpoics. Did you mean /topics?" in said(tea, "/tpoics")
 
 
-def test_safety_notice_comes_before_the_answer(tea: Conversation) -> None:
+def test_safety_notice_comes_instead_of_the_answer_with_topics_to_pick(tea: Conversation) -> None:
     reply = said(tea, "I scalded myself brewing green tea")
     assert "You mentioned a burn. Please see a doctor." in reply
-    assert reply.index("Please see a doctor") < reply.index("How do I brew green tea?")
+    assert reply.index("Please see a doctor") < reply.index("1. How do I brew green tea?")
+    assert "80 degrees" not in reply and "Type 1" in reply
+    assert "80 degrees" in said(tea, "1")  # the topic is still there when asked for
     assert "Please see a doctor" not in said(tea, "how do I brew green tea")
 
 

@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: faqbot lint knowledge/ --log unanswered.jsonl",
     )
     lint.add_argument("path", nargs="?", type=Path, metavar="PATH", help="KB file or directory (default: the built-in KB)")
-    lint.add_argument("--kb", type=Path, dest="kb_option", metavar="PATH", help=argparse.SUPPRESS)
+    lint.add_argument("--kb", type=Path, dest="kb_option", metavar="PATH", help="the same as PATH")
     lint.add_argument("--log", type=Path, metavar="FILE", help="a log written by --log-unanswered")
 
     evaluate = commands.add_parser(
@@ -160,8 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: faqbot validate knowledge/",
     )
     validate.add_argument("path", nargs="?", type=Path, metavar="PATH", help="KB file or directory (default: the built-in KB)")
-    validate.add_argument("--kb", type=Path, dest="kb_option", metavar="PATH", help=argparse.SUPPRESS)
+    validate.add_argument("--kb", type=Path, dest="kb_option", metavar="PATH", help="the same as PATH")
     return parser
+
+
+def _kb_path(args: argparse.Namespace) -> Path:
+    """The KB that lint or validate checks: PATH, or --kb before or after the command."""
+    given = {Path(p) for p in (args.path, args.kb_option, getattr(args, "kb", None)) if p is not None}
+    if len(given) > 1:
+        raise FaqbotError(f"two KBs given ({', '.join(sorted(map(str, given)))}): name one, as PATH or --kb")
+    return given.pop() if given else default_kb_path()
 
 
 def _load(args: argparse.Namespace) -> Matcher:
@@ -234,7 +242,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from .knowledge import load_kb
     from .lint import lint, read_unanswered
 
-    path = args.path or args.kb_option or default_kb_path()
+    path = _kb_path(args)
     matcher = Matcher(load_kb(path), threshold=getattr(args, "threshold", DEFAULT_THRESHOLD))
     findings = lint(matcher, read_unanswered(args.log) if args.log else ())
     for finding in findings:
@@ -245,7 +253,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    path = args.path or args.kb_option or default_kb_path()
+    path = _kb_path(args)
     from .knowledge import load_kb
 
     kb = load_kb(path)

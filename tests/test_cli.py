@@ -309,6 +309,11 @@ def test_validate_kb_option(tmp_path: Path) -> None:
     result = run_faqbot("validate", "--kb", str(bad))
     err = assert_clean_error(result, lines=4)
     assert all(f"{bad}:" in line for line in err)
+    for command in ("validate", "lint"):  # --kb before the command names the KB too
+        before = run_faqbot("--kb", str(bad), command)
+        assert before.returncode == 2 and f"{bad}:" in before.stderr, (command, before.stdout)
+    both = run_faqbot("--kb", str(bad), "validate", str(plants.parent))
+    assert both.returncode == 2 and "two KBs given" in both.stderr
 
 
 # --- bad usage ------------------------------------------------------------------------------------------

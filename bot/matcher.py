@@ -413,7 +413,9 @@ class Matcher:
         readings = []
         total = 0.0
         for word, said in said_as.items():
-            known, similarity = self._known(word)
+            # Only what the user spelt may be a typo: not a function word ("there" is not "three"),
+            # nor a synonym's key, which is the word meant ("nearby" -> location is not "lotion").
+            known, similarity = self._known(word, typos=word not in STOPWORDS and said == word)
             if known is None and _misspelt_stopword(word):
                 continue
             aside = known is None and asked is not None and word not in asked
@@ -449,11 +451,13 @@ class Matcher:
         )
         return {word for clause in asking for word, _ in self._analyzer.pairs(clause)}
 
-    def _known(self, word: str) -> tuple[str | None, float]:
+    def _known(self, word: str, *, typos: bool = True) -> tuple[str | None, float]:
         """The KB word (stem) that `word` is, or is a typo of, and how sure that reading is."""
         stemmed = self._stem_of(word)
         if stemmed in self._weight:
             return stemmed, 1.0
+        if not typos:
+            return None, 0.0
         if len(word) < _MIN_TYPO_LENGTH:
             return self._swapped(word)
         # Typos are looked up among the KB's own spellings of 5 letters or more, not stems: one

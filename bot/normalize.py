@@ -39,7 +39,7 @@ STOPWORDS = frozenset(
     everywhere nothing everything everyone everybody anybody nobody neither nor super alot
     especially specifically seem seems seemed sound sounds goes went gone said says told little
     lil easily simply mostly stuff whole able mine hers theirs itself himself herself themselves
-    ourselves yourself yourselves
+    ourselves yourself yourselves no nope nah yep yup
     """.split()
 )
 

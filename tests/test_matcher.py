@@ -204,6 +204,10 @@ def test_matcher_shared_by_threads_gives_the_serial_results(default: Matcher) ->
         "can I get a refund",
         "what's in the news today",
         "is pilates good for back pain",
+        "hello there!",  # "there" is a function word, not a typo of "three"
+        "no",
+        "is there a spa nearby",  # "nearby" means a location, not a typo of "lotion"
+        "where are you located",
     ],
 )
 def test_default_kb_declines_questions_it_does_not_cover(default: Matcher, question: str) -> None:

@@ -17,6 +17,8 @@ FEVER = "fever"
 FALL = "pain after a fall or injury"
 WEIGHT = "unexplained weight loss"
 CHEST = "chest pain, trouble breathing or fainting"
+CLOT = "a blood clot, recent surgery or blood thinners"
+SEVERE = "severe pain, pain that keeps getting worse, or pain at night"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +78,15 @@ def test_the_default_kb_has_a_notice_to_seek_medical_care(check: SafetyCheck) ->
         ("I lost 10 kg without trying", WEIGHT),
         ("my chest hurts", CHEST),
         ("i blacked out", CHEST),
+        # From a second new-user review:
+        ("sudden severe back pain", SEVERE),
+        ("my back hurts at night", SEVERE),
+        ("my back pain is 10 out of 10", SEVERE),
+        ("my back hurts worse every week", SEVERE),
+        ("i have a temp of 39", FEVER),
+        ("i slipped in the shower and hurt my back", FALL),
+        ("after surgery on my spine can i get a massage", CLOT),
+        ("i have a blood clot in my leg", CLOT),
     ],
 )
 def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, sign: str) -> None:
@@ -92,7 +103,6 @@ def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, s
         "can we chill out together afterwards",
         "does my back feel better after a massage",
         "what is Swedish massage",
-        "I am on blood thinners, can I get a deep tissue massage?",  # not "getting thinner"
         "",
         "???",
     ],
@@ -159,6 +169,10 @@ def test_no_labeled_question_gets_a_notice_from_typo_tolerance_alone(check: Safe
     for path in sorted((Path(__file__).parent / "questions").glob("*.yaml")):
         for question in load_questions(path):
             assert check.signs_in(question.text) == exact.signs_in(question.text), question.text
+
+
+def test_blood_thinners_are_a_clot_sign_not_weight_loss(check: SafetyCheck) -> None:
+    assert names(check, "I am on blood thinners, can I get a deep tissue massage?") == [CLOT]
 
 
 def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) -> None:

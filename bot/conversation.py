@@ -71,6 +71,18 @@ _WHO = frozenset({"who are you", "what are you", "are you a bot", "are you human
                   "who am i talking to", "who is this", "who made you", "are you ai", "are you an ai"})
 _HELP = frozenset({"help", "/help", "?", "/?", "commands", "help me"})
 _PICK = re.compile(r"#?(\d{1,3})\.?\Z")
+# "the second one", "number 2", "2nd please": a pick said in words, once normalized.
+_PICK_WORDS = re.compile(
+    r"(?:the |number |no |option |choice |topic )*(?P<n>\d{1,3}|\d(?:st|nd|rd|th)|{words})(?: one| please| pls)*\Z".replace(
+        "{words}", "first|second|third|fourth|fifth|one|two|three|four|five"
+    )
+)
+_NUMBER_WORDS = {
+    "first": 1, "one": 1, "1st": 1, "second": 2, "two": 2, "2nd": 2, "third": 3, "three": 3, "3rd": 3,
+    "fourth": 4, "four": 4, "4th": 4, "fifth": 5, "five": 5, "5th": 5,
+}
+_NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them", "neither of them", "no thanks",
+                           "not those", "none of those", "neither one", "not really"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +155,12 @@ class Conversation:
             return self._command(text, width)
         if pick := _PICK.match(text):
             return self._pick(int(pick.group(1)), width)
+        if pick := _PICK_WORDS.match(said):
+            number = pick.group("n")
+            return self._pick(_NUMBER_WORDS.get(number) or int(number.rstrip("stndrh")), width)
+        if said in _NONE_OF_THEM:
+            self.offered = ()
+            return self._say("No problem: try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
         if said in _GREETINGS:

@@ -95,6 +95,22 @@ def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path) -> None:
     assert first.answer.split()[0] in said(chat, "1")
 
 
+@pytest.mark.parametrize("pick", ["the second one", "two", "second", "2nd", "number 2", "option 2 please"])
+def test_a_pick_said_in_words(pick: str) -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "is pilates good for my back?")
+    second = chat.offered[1]
+    assert said(chat, pick).startswith(second.question)
+
+
+def test_none_of_them_is_not_taken_for_a_question() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "is pilates good for my back?")
+    reply = said(chat, "no")
+    assert reply.startswith("No problem: try asking in other words") and chat.offered == ()
+    assert "no list to pick from" in said(chat, "first")
+
+
 def test_a_decline_with_nothing_in_common_suggests_nothing(tea: Conversation) -> None:
     reply = said(tea, "what is pilates")
     assert "I'm not sure I have that." in reply and "/topics" in reply and "1." not in reply

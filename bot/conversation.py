@@ -33,6 +33,8 @@ from .render import (
     topics_fragments,
 )
 from .reply import reply_to
+from .smalltalk import GOODBYE, small_talk, small_talk_line
+from .smalltalk import HELP as ASKS_FOR_HELP
 from .unanswered import UnansweredLog
 
 __all__ = ["COMMANDS", "Conversation", "QUIT_WORDS", "Turn", "sections"]
@@ -54,22 +56,11 @@ Tab completes questions and commands; Ctrl-C clears the line.
 Commands:
 """
 
-# Small talk is recognised only when it is the whole line, after normalizing; "hi, how long does
-# it last?" is a question. The values are normalized (lowercase, no punctuation).
+# Asking for more is recognised only when it is the whole line, after normalizing, as small talk
+# is (bot/smalltalk.py). The values are normalized (lowercase, no punctuation).
 _MORE = frozenset({"more", "tell me more", "tell me more please", "more please", "what else", "what else is there",
                    "anything else", "go on", "say more", "more info", "more information"})
-_GREETINGS = frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there",
-                        "good morning", "good afternoon", "good evening", "greetings", "hallo", "hola"})
-_THANKS = frozenset({"thanks", "thank you", "thx", "ty", "cheers", "thanks a lot", "thank you very much",
-                     "thanks very much", "thank you so much", "thanks so much", "many thanks", "ok thanks",
-                     "okay thanks", "great thanks", "perfect thanks", "thanks that helps", "that helps",
-                     "that helped", "great", "perfect", "awesome", "cool", "nice", "ok", "okay"})
-_GOODBYES = frozenset({"bye", "goodbye", "bye bye", "good bye", "see you", "see ya", "cya", "later",
-                       "good night", "goodnight", "farewell", "thanks bye", "thank you bye"})
-_WHO = frozenset({"who are you", "what are you", "are you a bot", "are you human", "are you a robot",
-                  "are you real", "are you a person", "whats your name", "what is your name", "your name",
-                  "who am i talking to", "who is this", "who made you", "are you ai", "are you an ai"})
-_HELP = frozenset({"help", "/help", "?", "/?", "commands", "help me"})
+_HELP = frozenset({"/help", "/?"})  # and "help", "?": small talk
 _PICK = re.compile(r"#?(\d{1,3})\.?\Z")
 # "the second one", "number 2", "2nd please": a pick said in words, once normalized.
 _PICK_WORDS = re.compile(
@@ -147,9 +138,10 @@ class Conversation:
         if not text:
             return Turn([])
         first = text.split()[0].lower()
-        if text.lower() in QUIT_WORDS or said in QUIT_WORDS or said in _GOODBYES or (first.startswith("/") and first in QUIT_WORDS):
+        chat = small_talk(text)
+        if text.lower() in QUIT_WORDS or said in QUIT_WORDS or chat == GOODBYE or (first.startswith("/") and first in QUIT_WORDS):
             return Turn([("class:info", "Goodbye!\n")], quit=True)
-        if text.lower() in _HELP or said in _HELP:
+        if text.lower() in _HELP or chat == ASKS_FOR_HELP:
             return self._help(width)
         if text.startswith("/"):
             return self._command(text, width)
@@ -163,17 +155,8 @@ class Conversation:
             return self._say("No problem: try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
-        if said in _GREETINGS:
-            return self._say(f"Hello! Ask me anything about {self._topic()}, or type /topics to see everything I know.", width)
-        if said in _THANKS:
-            return self._say("You're welcome! Ask another question whenever you like.", width)
-        if said in _WHO:
-            about = f" ({self.kb.description})" if self.kb.description else ""
-            return self._say(
-                f"I'm faqbot: I answer questions about {self._topic()}{about} from a fixed set of notes. "
-                "I don't learn from what you type, and I'm no substitute for a doctor.",
-                width,
-            )
+        if chat is not None:
+            return self._say(small_talk_line(chat, self.kb, chat=True), width)
         return self._ask(text, width)
 
     def _ask(self, text: str, width: int) -> Turn:
@@ -248,10 +231,6 @@ class Conversation:
         if self.last is None:
             return self._say("Ask a question first; then /source shows where the answer came from.", width)
         return Turn(source_fragments(self.last, width))
-
-    def _topic(self) -> str:
-        # Quoted, because a title is capitalized as a title, not as part of a sentence.
-        return f"“{self.kb.title}”" if self.kb.title else "the topics in my knowledge base"
 
     @staticmethod
     def _say(text: str, width: int) -> Turn:

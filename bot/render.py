@@ -108,6 +108,8 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
     """The answer with its tips and source, the close pair to choose from, or the decline with suggestions."""
     if reply.entry is not None:
         return entry_fragments(reply.entry, width)
+    if reply.small_talk:
+        return flow([("class:info", reply.small_talk)], width)
     if reply.ambiguous:
         first, second = (c.entry for c in reply.suggestions[:2])
         return ambiguous_fragments(first, second, width)
@@ -237,12 +239,12 @@ def safety_fragments(signs: Sequence[WarningSign], notice: str, width: int = 80)
 
 
 def greeting_fragments(title: str | None, disclaimer: str | None, width: int = 80) -> Fragments:
-    """One paragraph: what the bot knows about, how to get help, and that it is not medical advice."""
+    """One paragraph: what the bot knows about, how to get help, and the KB's disclaimer."""
     return flow(
         [
             ("class:title", f"{title or 'faqbot'}:"),
             ("class:greeting", "ask me a question in your own words. Type /help for help."),
-            ("class:disclaimer", disclaimer or "General information only, not medical advice."),
+            ("class:disclaimer", disclaimer or "General information only."),
         ],
         width,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from .model import Entry, WarningSign
 from .matcher import Candidate, Matcher
+from .smalltalk import small_talk, small_talk_line
 
 __all__ = ["Reply", "reply_to", "verdict"]
 
@@ -25,6 +26,8 @@ class Reply:
     `ambiguous` means two entries fit almost equally well: the bot declines to guess, and the
     first two suggestions are the close pair to ask the user about. `warnings` are the KB's
     warning signs the question mentions; when there are any, `notice` must be shown first.
+    `small_talk` is set, instead of anything else, when the message was a greeting, thanks,
+    goodbye, "who are you?" or "help": the line to say back.
     """
 
     query: str
@@ -35,6 +38,7 @@ class Reply:
     warnings: tuple[WarningSign, ...] = ()
     notice: str | None = None
     unexplained: tuple[str, ...] = ()  # declined: the KB names these terms but never explains them
+    small_talk: str | None = None  # what to say back to "hello", "thanks", "who are you?" or "help"
 
     @property
     def answered(self) -> bool:
@@ -57,6 +61,7 @@ class Reply:
             "ambiguous": self.ambiguous,
             "safety": {"signs": [s.name for s in self.warnings], "notice": self.notice} if self.warnings else None,
             "unexplained": list(self.unexplained),
+            "small_talk": self.small_talk,
         }
 
 
@@ -70,6 +75,8 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     >>> reply.entry.id, len(reply.suggestions)
     ('faq-how-long', 3)
     """
+    if kind := small_talk(text):
+        return Reply(text, None, None, (), small_talk=small_talk_line(kind, matcher.kb))
     # An entry that shares nothing with the question (score 0) would be a random suggestion.
     ranked_all = matcher.rank(text, k=SUGGESTIONS + 1)
     ranked = tuple(c for c in ranked_all if c.score > 0)

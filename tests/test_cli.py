@@ -16,7 +16,9 @@ from bot import Matcher, load_kb, reply_to
 
 from conftest import REPO_ROOT, faqbot_env, run_faqbot, write
 
-JSON_KEYS = {"query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety", "unexplained"}
+JSON_KEYS = {
+    "query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety", "unexplained", "small_talk",
+}
 DECLINED = ["how do I get a refund for my spa voucher?", "what's the weather in Paris tomorrow"]
 
 HOUSEPLANTS = """\
@@ -417,6 +419,16 @@ def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase)
     assert reply["id"] is None and "faq-back-pain-relief" in [s["id"] for s in reply["suggestions"]]
     plain_question = json.loads(run_faqbot("ask", "--json", "how long does a couples massage last?").stdout)
     assert plain_question["safety"] is None and plain_question["ambiguous"] is False
+
+
+def test_ask_answers_small_talk_as_the_chat_does_never_from_the_kb() -> None:
+    thanks = run_faqbot("ask", "thank you so much")  # not "too much pressure"
+    assert thanks.returncode == 1 and thanks.stdout.startswith("You're welcome!") and "Source:" not in thanks.stdout
+    hello = json.loads(run_faqbot("ask", "--json", "Hello there!").stdout)
+    assert hello["small_talk"].startswith("Hello!") and hello["id"] is None and hello["suggestions"] == []
+    assert "ask me a question" in run_faqbot("ask", "help").stdout.lower()
+    question = json.loads(run_faqbot("ask", "--json", "hi, how long does it last?").stdout)
+    assert question["id"] == "faq-how-long" and question["small_talk"] is None
 
 
 def test_ask_json_scores_a_question_nothing_fits_as_zero() -> None:

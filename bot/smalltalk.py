@@ -1,0 +1,58 @@
+"""Small talk: greetings, thanks, goodbyes, "who are you?" and "help", and what to say back.
+
+A message is small talk only when it is nothing else, once normalized: "hi, how long does it
+last?" is a question. The chat and `reply_to` (so `faqbot ask` and programs) share these, so that
+"thank you so much" is thanked, never matched against the KB ("too much pressure").
+"""
+
+from __future__ import annotations
+
+from .model import KnowledgeBase
+from .normalize import normalize
+
+__all__ = ["GOODBYE", "HELP", "small_talk", "small_talk_line"]
+
+GREETING, THANKS, GOODBYE, WHO, HELP = "greeting", "thanks", "goodbye", "who", "help"
+
+_PHRASES = {
+    GREETING: frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there",
+                         "good morning", "good afternoon", "good evening", "greetings", "hallo", "hola"}),
+    THANKS: frozenset({"thanks", "thank you", "thx", "ty", "cheers", "thanks a lot", "thank you very much",
+                       "thanks very much", "thank you so much", "thanks so much", "many thanks", "ok thanks",
+                       "okay thanks", "great thanks", "perfect thanks", "thanks that helps", "that helps",
+                       "that helped", "great", "perfect", "awesome", "cool", "nice", "ok", "okay"}),
+    GOODBYE: frozenset({"bye", "goodbye", "bye bye", "good bye", "see you", "see ya", "cya", "later",
+                        "good night", "goodnight", "farewell", "thanks bye", "thank you bye"}),
+    WHO: frozenset({"who are you", "what are you", "are you a bot", "are you human", "are you a robot",
+                    "are you real", "are you a person", "whats your name", "what is your name", "your name",
+                    "who am i talking to", "who is this", "who made you", "are you ai", "are you an ai"}),
+    HELP: frozenset({"help", "?", "commands", "help me"}),
+}
+
+
+def small_talk(text: str) -> str | None:
+    """Which kind of small talk `text` is (GREETING, THANKS, GOODBYE, WHO, HELP), or None for a question."""
+    said = normalize(text) or text.strip()  # "?" normalizes to nothing
+    return next((kind for kind, phrases in _PHRASES.items() if said in phrases), None)
+
+
+def topic_of(kb: KnowledgeBase) -> str:
+    # Quoted, because a title is capitalized as a title, not as part of a sentence.
+    return f"“{kb.title}”" if kb.title else "the topics in my knowledge base"
+
+
+def small_talk_line(kind: str, kb: KnowledgeBase, *, chat: bool = False) -> str:
+    """What to say back; `chat` adds the chat's own commands ("/topics")."""
+    topic = topic_of(kb)
+    if kind == GREETING:
+        return f"Hello! Ask me anything about {topic}" + (", or type /topics to see everything I know." if chat else ".")
+    if kind == THANKS:
+        return "You're welcome! Ask another question whenever you like."
+    if kind == GOODBYE:
+        return "Goodbye!"
+    if kind == WHO:
+        about = f" ({kb.description})" if kb.description else ""
+        caveat = f" {kb.disclaimer}" if kb.disclaimer else ""
+        return f"I'm faqbot: I answer questions about {topic}{about} from a fixed set of notes, and I don't learn from what you type.{caveat}"
+    example = f", for example “{kb.entries[0].question}”" if kb.entries else ""
+    return f"Ask me a question about {topic}{example}."

@@ -229,7 +229,7 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems", "_mentioned", "_safety_patterns",
+        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_safety_patterns",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", *_INDEX)
 
@@ -276,6 +276,18 @@ class Matcher:
             for word in content_words(analyzed, stemmed=False):
                 if len(word) >= _MIN_TYPO_LENGTH:
                     surface.setdefault(word[0], set()).add(word)
+        # And the one-word synonyms of a KB word, read as that word: "lenght" is "length", which
+        # is "how long". Kept apart from _stems, which must stem what users spell right.
+        self._variant_stems: dict[str, str] = {}
+        for key, variants in kb.synonyms.items():
+            key_words = content_words(analyzer.text(key))
+            if len(key_words) != 1 or key_words[0] not in self._weight:
+                continue
+            for variant in variants:
+                spelling = normalize(variant)
+                if " " not in spelling and len(spelling) >= _MIN_TYPO_LENGTH:
+                    self._variant_stems[spelling] = key_words[0]
+                    surface.setdefault(spelling[0], set()).add(spelling)
         self._surface = {letter: tuple(sorted(words)) for letter, words in surface.items()}
         self._phrase_weight = tuple(sum(self._weight[w] for w in words) or 1.0 for words in phrase_words)
         starts = [0]
@@ -458,6 +470,9 @@ class Matcher:
             return stemmed, 1.0
         if not typos:
             return None, 0.0
+        for i in range(1, len(word)):  # a key held down: "deeep", "masssage"
+            if word[i] == word[i - 1] and (single := self._stem_of(word[:i] + word[i + 1 :])) in self._weight:
+                return single, _TYPO_CREDIT
         if len(word) < _MIN_TYPO_LENGTH:
             return self._swapped(word)
         # Typos are looked up among the KB's own spellings of 5 letters or more, not stems: one
@@ -467,7 +482,7 @@ class Matcher:
         spellings = self._surface.get(word[0], ())
         for spelling, _, _ in process.extract(word, spellings, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None):
             if _plausible_typo(word, spelling):
-                return self._stems[spelling], _TYPO_CREDIT
+                return self._stems.get(spelling) or self._variant_stems[spelling], _TYPO_CREDIT
         return None, 0.0
 
     def _swapped(self, word: str) -> tuple[str | None, float]:

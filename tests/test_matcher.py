@@ -100,6 +100,10 @@ def test_a_misspelt_stopword_is_filler_but_a_real_word_near_one_is_not(plants: M
         ("massahe", "massag"),  # the key beside the right one
         ("heard", None),  # a far-off letter makes another word, not "heart"
         ("shave", None),  # not "share"
+        ("deeep", "deep"),  # a key held down, even in a short word
+        ("masssage", "massag"),
+        ("lenght", "long"),  # a typo of a synonym ("length") reads as its KB word ("how long")
+        ("duraton", "long"),
     ],
 )
 def test_typos_are_forgiven_but_other_words_are_not_taken_for_kb_words(default: Matcher, said: str, read_as: str | None) -> None:

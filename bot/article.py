@@ -63,10 +63,10 @@ _PROMOTION = re.compile(
     r"follow us|share this|(?:program|programme|course|e-?book|masterclass|workshop|system) by [a-z])",
     re.IGNORECASE,
 )
+# "By Jane Doe, certified coach.": a capitalized name, so "By stretching daily, you..." is prose.
 _BYLINE = re.compile(
-    r"(?:(?:written |posted )?by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+"
-    r"|(?:published|updated|last updated|posted)(?: on)?:?\s+\S*\d.*)\Z",
-    re.IGNORECASE,
+    r"(?:(?i:(?:written |posted )?by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+(?:,\s+[^.,]{1,40})?\.?"
+    r"|(?i:(?:published|updated|last updated|posted)(?: on)?:?\s+\S*\d.*))\Z"
 )
 _BIO = re.compile(
     r"(?:about the author\b|(?:[A-Z][\w.'’-]+\s){1,3}(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,4}"
@@ -405,9 +405,9 @@ class _Outliner:
         introduces = self.close()
         if _FOOTER.match(text):
             self.footer = block
-        elif text.endswith("?"):
-            self.open = _Open((*self.path, text), block.line, faq=True)
-        else:
+        elif text.endswith("?") and self.path and _FAQ_HEADING.match(self.path[0]):
+            self.open = _Open((*self.path, text), block.line, faq=True)  # a question under "FAQ"
+        else:  # elsewhere a heading that asks ("## Why stretch?") is a section like any other
             self.path = self.markdown_path(text, block.level) if self.markdown else self.plain_path(text, introduces)
             self.open = _Open(self.path, block.line)
 

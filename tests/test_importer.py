@@ -124,6 +124,25 @@ def test_markdown_levels_give_the_heading_path() -> None:
     assert paths(text) == [("A",), ("A", "B"), ("A", "B", "C"), ("A", "D"), ("E",)]
 
 
+def test_a_heading_that_asks_is_a_section_outside_an_faq() -> None:
+    text = "# Stretching\n\n## Why stretch?\n\nIt keeps you loose.\n\n## FAQ\n\n### How often?\n\nDaily.\n"
+    entries = {e.id: e for e in draft_entries(parse_article(text))}
+    why = entries["why-stretch"]
+    assert why.question == "Why stretch?" and why.source == "Why stretch?"
+    assert entries["faq-how-often"].source == "FAQ"
+
+
+@pytest.mark.parametrize(
+    ("line", "skipped"),
+    [("By Jane Doe, certified coach.", True), ("Written by Sam Writer", True),
+     ("By stretching daily, you stay loose.", False), ("By the way, hold each stretch.", False)],
+)
+def test_a_byline_is_skipped_but_prose_starting_with_by_is_kept(line: str, skipped: bool) -> None:
+    article_ = parse_article(f"# Stretching\n\n{line}\n\nStretch after a run.\n\n## Calves\n\nLean on a wall.\n")
+    assert (line in [s.text for s in article_.skipped]) is skipped
+    assert (line.split(",")[0] in " ".join(p for s in article_.sections for p in s.prose)) is not skipped
+
+
 def test_several_level_one_headings_are_sections_not_a_title() -> None:
     article_ = parse_article("# One\n\none.\n\n# Two\n\ntwo.\n")
     assert article_.title is None

@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "eval", parents=[kb_option, match_options], help="measure matching quality on a labeled question set",
-        description="Score a labeled question set (format: bot/evaluate.py, tests/questions/) and report "
+        description="Score a labeled question set (YAML: 'questions:', a list of 'q: QUESTION' with 'expect: ENTRY-ID', "
+        "a list of ids, or null for a question to decline; see README.md) and report "
         "top-1/top-3 accuracy, MRR, the in-scope answered-correctly rate, the out-of-scope declined rate "
         "and every miss. Exit 1 when a --min-* floor is not met.",
         epilog="example: faqbot eval tests/questions/tune.yaml --sweep --min-accuracy 0.85",
@@ -216,10 +217,15 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
             out.write(plain(reply_fragments(reply, _width())))
             if why is not None:
                 out.write(explanation_text(why))
+                verdict = "answered" if reply.answered else "not answered"
+                out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
         return reply
 
     if args.question:
-        return EXIT_OK if answer(" ".join(args.question)).answered else EXIT_DECLINED
+        question = " ".join(args.question)
+        if not question.strip():
+            raise FaqbotError("the question is empty: ask something, e.g. faqbot ask \"how long does it last?\"")
+        return EXIT_OK if answer(question).answered else EXIT_DECLINED
     if sys.stdin is None or sys.stdin.isatty():
         raise FaqbotError("ask needs a QUESTION, or questions on stdin, one per line (see 'faqbot ask --help')")
     if isinstance(sys.stdin, io.TextIOWrapper):

@@ -146,6 +146,8 @@ def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
     items = data.get("questions") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise FaqbotError(f"{path}: expected a mapping with a 'questions' list")
+    if not items:
+        raise FaqbotError(f"{path}: the question set has no questions")
     questions = []
     for number, item in enumerate(items, 1):
         expect = item.get("expect", "missing") if isinstance(item, dict) else "missing"

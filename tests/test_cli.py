@@ -421,6 +421,12 @@ def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase)
     assert plain_question["safety"] is None and plain_question["ambiguous"] is False
 
 
+@pytest.mark.parametrize("question", ["", "   "])
+def test_ask_an_empty_question_is_a_usage_error(question: str) -> None:
+    result = run_faqbot("ask", question)
+    assert result.returncode == 2 and "the question is empty" in result.stderr and not result.stdout
+
+
 def test_ask_answers_small_talk_as_the_chat_does_never_from_the_kb() -> None:
     thanks = run_faqbot("ask", "thank you so much")  # not "too much pressure"
     assert thanks.returncode == 1 and thanks.stdout.startswith("You're welcome!") and "Source:" not in thanks.stdout

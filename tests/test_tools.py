@@ -55,6 +55,11 @@ def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     assert "declined" not in run_faqbot("eval", str(unanswerable), "--min-declined", "0.9").stderr
 
 
+def test_eval_rejects_an_empty_set(tmp_path: Path) -> None:
+    result = run_faqbot("eval", str(write(tmp_path / "q.yaml", "questions: []\n")))
+    assert result.returncode == 2 and "has no questions" in result.stderr and not result.stdout
+
+
 def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
     questions = write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: no-such-entry\n")
     result = run_faqbot("eval", str(questions))
@@ -95,6 +100,7 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert "best phrasing" in text.stdout and "coverage" in text.stdout
     assert "pilates" in text.stdout and "against (no entry knows it)" in text.stdout
     assert "backache -> back" in text.stdout
+    assert text.stdout.rstrip().endswith("threshold 35: not answered")
     record = json.loads(run_faqbot("ask", "--json", "--explain", "what is effleurage").stdout)
     why = record["explain"]
     assert why["id"] == record["id"] == "technique-swedish-strokes"

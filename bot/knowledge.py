@@ -86,17 +86,22 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
                 problems.append(doc.where(key, f"'{key}' is already set in {other}; set it in one file"))
             else:
                 kb_values[key] = (value, doc.path)
-        for entry, spot in doc.entries:
-            if entry.id in first_seen:
-                earlier = first_seen[entry.id]
+        in_order = sorted(
+            [(spot, entry.id, entry) for entry, spot in doc.entries] + [(spot, id_, None) for id_, spot in doc.broken_ids],
+            key=lambda item: (item[0].line, item[0].column),
+        )
+        for spot, entry_id, maybe_entry in in_order:
+            if entry_id in first_seen:
+                earlier = first_seen[entry_id]
                 problems.append(
                     Problem(spot.path, spot.line, spot.column,
-                            f"duplicate id (first defined at {earlier.path}:{earlier.line})", entry.id)
+                            f"duplicate id (first defined at {earlier.path}:{earlier.line})", entry_id)
                 )
                 continue
-            first_seen[entry.id] = spot
-            entries.append(entry)
-            related_refs.extend((entry.id, r, doc.related_spots[(entry.id, r)]) for r in entry.related)
+            first_seen[entry_id] = spot
+            if maybe_entry is not None:
+                entries.append(maybe_entry)
+                related_refs.extend((entry_id, r, doc.related_spots[(entry_id, r)]) for r in maybe_entry.related)
 
     known = list(first_seen)
     for owner, target, spot in related_refs:
@@ -141,6 +146,8 @@ def _describe(value: object) -> str:
 class _ParsedFile:
     path: Path
     entries: list[tuple[Entry, Problem]] = field(default_factory=list)
+    # Entries with problems of their own, by id: still counted for duplicate ids and 'related'.
+    broken_ids: list[tuple[str, Problem]] = field(default_factory=list)
     kb_values: dict[str, str] = field(default_factory=dict)
     kb_spots: dict[str, Problem] = field(default_factory=dict)
     related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
@@ -438,6 +445,8 @@ class _FileReader:
                 self.problem(node, f"missing required field '{required}'")
                 valid = False
         if not valid:
+            if isinstance(values.get("id"), str) and _KEBAB_ID.match(str(values["id"])):
+                self.result.broken_ids.append((str(values["id"]), self.spot(node)))
             return
         entry = Entry(**values)  # type: ignore[arg-type]
         self.result.entries.append((entry, self.spot(node)))

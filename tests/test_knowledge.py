@@ -350,6 +350,33 @@ def test_duplicate_id_within_one_file(tmp_path: Path) -> None:
     assert f"{path}:2" in problem.message
 
 
+def test_problems_in_entries_do_not_hide_duplicate_ids_or_make_related_ids_unknown(tmp_path: Path) -> None:
+    text = """\
+entries:
+  - id: a
+    question: Q a?
+    answer: A.
+    related: [b, c]
+    source: S
+  - id: b
+    question: Q b?
+    source: S
+  - id: a
+    question: Q a again?
+    answer: A.
+    source: S
+    colour: red
+"""
+    with pytest.raises(FaqbotError) as caught:
+        load_kb(write(tmp_path / "kb.yaml", text))
+    found = [(p.line, p.message) for p in caught.value.problems]
+    assert (5, "'related' names unknown id 'c'") in [(line, m.split(" (")[0]) for line, m in found]
+    assert not any("unknown id 'b'" in m for _, m in found)  # b exists; it only lacks an answer
+    assert (7, "missing required field 'answer'") in found
+    assert any(line == 10 and m.startswith("duplicate id") for line, m in found)
+    assert any(line == 14 and "unknown field 'colour'" in m for line, m in found)
+
+
 DUPLICATE_KEY = GOOD + "    question: What is a, again?\n"
 
 

@@ -292,6 +292,12 @@ def test_ask_pick_a_suggestion_more_topics_ctrl_c_and_ctrl_d(chat: pexpect.spawn
     leave(chat)
 
 
+def test_a_question_pasted_over_two_lines_is_one_question(chat: pexpect.spawn[str]) -> None:
+    chat.send("\x1b[200~how long does a couples\nmassage last?\x1b[201~")  # a bracketed paste
+    say(chat, "", "How long does a couples massage last?", "Usually an hour or more")
+    leave(chat)
+
+
 def test_safety_notice_before_the_answer(chat: pexpect.spawn[str]) -> None:
     say(chat, "I fell off a ladder, can couples massage relieve back pain?",
         "Please read this first.", "pain after a fall or injury", "emergency services")

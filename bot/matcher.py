@@ -265,8 +265,8 @@ class Matcher:
         # word in no entry weighs most of all.
         count = max(len(kb.entries), 1)
         frequency: dict[str, int] = {}
-        for words in (*phrase_sets, *body_sets):
-            for word in words:
+        for entry_words in (*phrase_sets, *body_sets):
+            for word in entry_words:
                 frequency[word] = frequency.get(word, 0) + 1
         self._weight = {w: math.log(1 + count / df) for w, df in frequency.items()}
         self._unknown_weight = _UNKNOWN_WEIGHT * math.log(1 + count)
@@ -360,9 +360,10 @@ class Matcher:
         if entry_id is None:
             owner = max(scores, key=lambda o: scores[o][0])
         else:
-            owner = next((i for i, e in enumerate(self._kb.entries) if e.id == entry_id), None)
-            if owner is None:
+            found = next((i for i, e in enumerate(self._kb.entries) if e.id == entry_id), None)
+            if found is None:
                 raise KeyError(entry_id)
+            owner = found
         score, index, overlap, fuzzy, coverage = scores[owner]
         words = tuple(
             WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside)
@@ -420,7 +421,7 @@ class Matcher:
         said_as: dict[str, str] = {}  # a repeated word counts once, as it was first said
         for word, said in [(w, said) for w, said in pairs if w not in STOPWORDS] or pairs:
             said_as.setdefault(word, said)
-        asked = self._asking_words(text)
+        asking = self._asking_words(text)
         credit: dict[str, float] = {}
         readings = []
         total = 0.0
@@ -430,7 +431,7 @@ class Matcher:
             known, similarity = self._known(word, typos=word not in STOPWORDS and said == word)
             if known is None and _misspelt_stopword(word):
                 continue
-            aside = known is None and asked is not None and word not in asked
+            aside = known is None and asking is not None and word not in asking
             weight = self._weight[known] if known else self._unknown_weight * (_ASIDE_WEIGHT if aside else 1.0)
             readings.append((word, said, known, weight, aside))
             total += weight

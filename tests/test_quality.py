@@ -48,6 +48,7 @@ INDEPENDENT_COINCIDENCES = {
     "types of couples massage", "how long will we be there", "why get a couples massage", "intimacy and trust",
     "deep tissue", "trigger points", "aromatherapy", "what kind of touch should i ask for",
     "does massage release endorphins", "how do i know if im pressing too hard",  # later batches
+    "benefits",  # a one-word query, written for the fourth batch
 }
 
 

@@ -471,6 +471,8 @@ class Matcher:
             return stemmed, 1.0
         if not typos:
             return None, 0.0
+        if word.endswith("in") and (with_g := self._stem_of(word + "g")) in self._weight:
+            return with_g, _TYPO_CREDIT  # "massagin", "killin"
         for i in range(1, len(word)):  # a key held down: "deeep", "masssage"
             if word[i] == word[i - 1] and (single := self._stem_of(word[:i] + word[i + 1 :])) in self._weight:
                 return single, _TYPO_CREDIT

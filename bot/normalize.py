@@ -17,8 +17,9 @@ __all__ = ["Analyzer", "normalize", "singular", "stem", "content_words", "STOPWO
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
-# Function words and chat filler that say nothing about which entry is meant. Words such as
-# "long", "much", "help" or "before" carry a question's intent and must stay.
+# Function words and chat filler (with its shorthand: "abt", "shld", "w/", "n") that say nothing
+# about which entry is meant. Words such as "long", "much", "help" or "before" carry a question's
+# intent and must stay.
 STOPWORDS = frozenset(
     """
     a about actually again ah all also am an and any anyone anything anyway anyways are arent as
@@ -40,6 +41,8 @@ STOPWORDS = frozenset(
     especially specifically seem seems seemed sound sounds goes went gone said says told little
     lil easily simply mostly stuff whole able mine hers theirs itself himself herself themselves
     ourselves yourself yourselves no nope nah yep yup
+    abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
+    kk thru
     """.split()
 )
 

@@ -104,6 +104,7 @@ def test_a_misspelt_stopword_is_filler_but_a_real_word_near_one_is_not(plants: M
         ("masssage", "massag"),
         ("lenght", "long"),  # a typo of a synonym ("length") reads as its KB word ("how long")
         ("duraton", "long"),
+        ("massagin", "massag"),  # a dropped g
     ],
 )
 def test_typos_are_forgiven_but_other_words_are_not_taken_for_kb_words(default: Matcher, said: str, read_as: str | None) -> None:
@@ -259,6 +260,12 @@ def test_on_a_large_kb_the_candidates_give_the_exhaustive_top_entry(tmp_path: Pa
         if [c.entry.id for c in matcher.rank(q, k=1)] != [c.entry.id for c in matcher.rank(q, k=1, exhaustive=True)]
     ]
     assert not differ
+
+
+def test_chat_shorthand_is_filler_not_words_the_kb_lacks(default: Matcher) -> None:
+    said = [said for said, _ in default.word_readings("what shld we talk abt b4 starting, me n my bf w/ allergies")]
+    assert not {"shld", "abt", "n", "w"} & set(said)
+    assert default.match("can i go w my bestie") is not None
 
 
 def test_unknown_words_beside_the_asking_clause_weigh_less(plants: Matcher) -> None:

@@ -205,7 +205,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         reply = reply_to(matcher, question)
         if log is not None:
             log.record(reply)
-        why = matcher.explain(question) if args.explain else None
+        why = matcher.explain(question) if args.explain and not reply.small_talk else None
         if args.json:
             record = reply.to_json()
             if args.explain:
@@ -218,6 +218,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
             if why is not None:
                 out.write(explanation_text(why))
                 verdict = "answered" if reply.answered else "not answered"
+                if reply.warnings:
+                    verdict += ": it mentions a warning sign, so the notice comes instead of an answer"
                 out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
         return reply
 

@@ -33,7 +33,7 @@ from .render import (
     topics_fragments,
 )
 from .reply import reply_to
-from .smalltalk import GOODBYE, small_talk, small_talk_line
+from .smalltalk import GOODBYE, example_question, small_talk, small_talk_line
 from .smalltalk import HELP as ASKS_FOR_HELP
 from .unanswered import UnansweredLog
 
@@ -50,7 +50,7 @@ COMMANDS: Mapping[str, str] = {
 }
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
 HELP = """\
-Ask a question in your own words, for example "how long does a couples massage last?".
+Ask a question in your own words{example}.
 When I list topics, type a number to pick one. Up and Down recall earlier questions;
 Tab completes questions and commands; Ctrl-C clears the line.
 Commands:
@@ -65,7 +65,7 @@ _PICK = re.compile(r"#?(\d{1,3})\.?\Z")
 # "the second one", "number 2", "2nd please": a pick said in words, once normalized.
 _PICK_WORDS = re.compile(
     r"(?:the |number |no |option |choice |topic )*(?P<n>\d{1,3}|\d(?:st|nd|rd|th)|{words})(?: one| please| pls)*\Z".replace(
-        "{words}", "first|second|third|fourth|fifth|one|two|three|four|five"
+        "{words}", "first|second|third|fourth|fifth|one|two|three|four|five|last"
     )
 )
 _NUMBER_WORDS = {
@@ -73,7 +73,8 @@ _NUMBER_WORDS = {
     "fourth": 4, "four": 4, "4th": 4, "fifth": 5, "five": 5, "5th": 5,
 }
 _NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them", "neither of them", "no thanks",
-                           "not those", "none of those", "neither one", "not really"})
+                           "not those", "none of those", "none of these", "neither of these", "neither one",
+                           "not really", "no none of them", "no neither"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,8 @@ class Conversation:
             return self._pick(int(pick.group(1)), width)
         if pick := _PICK_WORDS.match(said):
             number = pick.group("n")
+            if number == "last":
+                return self._pick(len(self.offered) or 1, width)
             return self._pick(_NUMBER_WORDS.get(number) or int(number.rstrip("stndrh")), width)
         if said in _NONE_OF_THEM:
             self.offered = ()
@@ -207,7 +210,8 @@ class Conversation:
     def _help(self, width: int) -> Turn:
         pad = max(map(len, COMMANDS)) + 2
         lines = "".join(f"  {name:<{pad}}{about}\n" for name, about in COMMANDS.items())
-        return Turn([("class:info", HELP + lines)])
+        example = example_question(self.kb)
+        return Turn([("class:info", HELP.format(example=f', for example "{example}"' if example else "") + lines)])
 
     def _more(self, width: int) -> Turn:
         if self.last is None:

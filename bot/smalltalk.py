@@ -10,30 +10,50 @@ from __future__ import annotations
 from .model import KnowledgeBase
 from .normalize import normalize
 
-__all__ = ["GOODBYE", "HELP", "small_talk", "small_talk_line"]
+__all__ = ["GOODBYE", "HELP", "example_question", "small_talk", "small_talk_line"]
 
 GREETING, THANKS, GOODBYE, WHO, HELP = "greeting", "thanks", "goodbye", "who", "help"
 
 _PHRASES = {
     GREETING: frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there",
-                         "good morning", "good afternoon", "good evening", "greetings", "hallo", "hola"}),
+                         "good morning", "good afternoon", "good evening", "greetings", "hallo", "hola",
+                         "how are you", "how are you doing", "hows it going", "how is it going"}),
     THANKS: frozenset({"thanks", "thank you", "thx", "ty", "cheers", "thanks a lot", "thank you very much",
                        "thanks very much", "thank you so much", "thanks so much", "many thanks", "ok thanks",
                        "okay thanks", "great thanks", "perfect thanks", "thanks that helps", "that helps",
                        "that helped", "great", "perfect", "awesome", "cool", "nice", "ok", "okay"}),
     GOODBYE: frozenset({"bye", "goodbye", "bye bye", "good bye", "see you", "see ya", "cya", "later",
-                        "good night", "goodnight", "farewell", "thanks bye", "thank you bye"}),
+                        "good night", "goodnight", "farewell", "thanks bye", "thank you bye", "see you later",
+                        "see ya later", "talk later", "thats all", "thats all for now"}),
     WHO: frozenset({"who are you", "what are you", "are you a bot", "are you human", "are you a robot",
                     "are you real", "are you a person", "whats your name", "what is your name", "your name",
                     "who am i talking to", "who is this", "who made you", "are you ai", "are you an ai"}),
-    HELP: frozenset({"help", "?", "commands", "help me"}),
+    HELP: frozenset({"help", "?", "commands", "help me", "can you help me", "can you help", "i need help",
+                     "help please", "help pls"}),
 }
+# Beyond the phrases: a short message of these words alone, with at least one marker ("ok thank
+# you", "that's great, thanks", "goodbye and thanks", "hi faqbot"), goodbye first, then thanks.
+_MARKERS = {
+    GOODBYE: frozenset({"bye", "goodbye", "cya", "farewell"}),
+    THANKS: frozenset({"thanks", "thank", "thx", "ty", "cheers", "appreciated", "appreciate"}),
+    GREETING: frozenset({"hi", "hello", "hey", "hiya", "howdy", "greetings", "hallo", "hola"}),
+}
+_POLITE = frozenset(
+    """ok okay great perfect awesome cool nice lovely brilliant super so much very a lot bunch ton you u ya
+    mate friend again and there faqbot bot all for that thats the really it this i much helpful good
+    morning afternoon evening see later help""".split()
+)
+_MARKER_WORDS = frozenset().union(*_MARKERS.values())
 
 
 def small_talk(text: str) -> str | None:
     """Which kind of small talk `text` is (GREETING, THANKS, GOODBYE, WHO, HELP), or None for a question."""
     said = normalize(text) or text.strip()  # "?" normalizes to nothing
-    return next((kind for kind, phrases in _PHRASES.items() if said in phrases), None)
+    kind = next((kind for kind, phrases in _PHRASES.items() if said in phrases), None)
+    words = said.split()
+    if kind is None and 0 < len(words) <= 8 and all(w in _POLITE or w in _MARKER_WORDS for w in words):
+        kind = next((kind for kind, markers in _MARKERS.items() if markers & set(words)), None)
+    return kind
 
 
 def topic_of(kb: KnowledgeBase) -> str:
@@ -54,5 +74,10 @@ def small_talk_line(kind: str, kb: KnowledgeBase, *, chat: bool = False) -> str:
         about = f" ({kb.description})" if kb.description else ""
         caveat = f" {kb.disclaimer}" if kb.disclaimer else ""
         return f"I'm faqbot: I answer questions about {topic}{about} from a fixed set of notes, and I don't learn from what you type.{caveat}"
-    example = f", for example “{kb.entries[0].question}”" if kb.entries else ""
-    return f"Ask me a question about {topic}{example}."
+    example = example_question(kb)
+    return f"Ask me a question about {topic}" + (f", for example “{example}”." if example else ".")
+
+
+def example_question(kb: KnowledgeBase) -> str | None:
+    """A question to show how to ask: the KB's shortest, which reads most like what people type."""
+    return min((entry.question for entry in kb.entries), key=len, default=None)

@@ -11,6 +11,7 @@ import pytest
 from bot import Matcher, load_kb
 from bot.conversation import COMMANDS, Conversation, sections
 from bot.render import plain
+from bot.smalltalk import small_talk
 
 from conftest import faqbot_env, write
 
@@ -95,12 +96,16 @@ def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path) -> None:
     assert first.answer.split()[0] in said(chat, "1")
 
 
-@pytest.mark.parametrize("pick", ["the second one", "two", "second", "2nd", "number 2", "option 2 please"])
-def test_a_pick_said_in_words(pick: str) -> None:
+@pytest.mark.parametrize(
+    ("pick", "number"),
+    [("the second one", 2), ("two", 2), ("second", 2), ("2nd", 2), ("number 2", 2), ("option 2 please", 2),
+     ("the last one", 3), ("the last", 3)],
+)
+def test_a_pick_said_in_words(pick: str, number: int) -> None:
     chat = Conversation(Matcher(load_kb()))
     said(chat, "is pilates good for my back?")
-    second = chat.offered[1]
-    assert said(chat, pick).startswith(second.question)
+    picked = chat.offered[number - 1]
+    assert said(chat, pick).startswith(picked.question)
 
 
 def test_none_of_them_is_not_taken_for_a_question() -> None:
@@ -155,7 +160,18 @@ def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, exp
     assert expected in reply and "not sure" not in reply and "Source:" not in reply
 
 
-@pytest.mark.parametrize("line", ["/quit", "quit", "exit", "/exit", "bye", "Goodbye!", "/quit now", "/EXIT please"])
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("that's great, thanks", "thanks"), ("thank u", "thanks"), ("ok thank you", "thanks"), ("cheers mate", "thanks"),
+     ("thank you so much for the help", "thanks"), ("hi faqbot", "greeting"), ("how are you?", "greeting"),
+     ("can you help me?", "help"), ("goodbye and thanks", "goodbye"), ("ok bye", "goodbye"), ("see you later", "goodbye"),
+     ("hi, how long does it last?", None), ("thanks, and how long is it?", None), ("good", None)],
+)
+def test_small_talk_in_more_words_but_never_a_question(line: str, kind: str | None) -> None:
+    assert small_talk(line) == kind
+
+
+@pytest.mark.parametrize("line", ["/quit", "quit", "exit", "/exit", "bye", "Goodbye!", "/quit now", "/EXIT please", "ok bye"])
 def test_leaving(tea: Conversation, line: str) -> None:
     turn = tea.respond(line)
     assert turn.quit and "Goodbye" in plain(turn.fragments)

@@ -101,6 +101,9 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert "pilates" in text.stdout and "against (no entry knows it)" in text.stdout
     assert "backache -> back" in text.stdout
     assert text.stdout.rstrip().endswith("threshold 35: not answered")
+    held = run_faqbot("ask", "--explain", "my legs feel numb, can massage help my back?")
+    assert held.stdout.rstrip().endswith("it mentions a warning sign, so the notice comes instead of an answer")
+    assert "Why" not in run_faqbot("ask", "--explain", "hello").stdout  # small talk: nothing was matched
     record = json.loads(run_faqbot("ask", "--json", "--explain", "what is effleurage").stdout)
     why = record["explain"]
     assert why["id"] == record["id"] == "technique-swedish-strokes"
@@ -115,6 +118,8 @@ def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:
     run_faqbot("ask", "--log-unanswered", str(log), "how do I get a refund?")
     run_faqbot("ask", "--log-unanswered", str(log), "how long does a couples massage last?")  # answered: not logged
     run_faqbot("--log-unanswered", str(log), input="is pilates good for back pain\n")  # the pipe chat logs too
+    run_faqbot("ask", "--log-unanswered", str(log), "hello")  # small talk asks for no entry
+    run_faqbot("ask", "--log-unanswered", str(log), "my legs are numb")  # nor does a safety notice
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [r["query"] for r in records] == ["how do I get a refund?", "is pilates good for back pain"]
     assert set(records[0]) == {"time", "query", "best", "score"}

@@ -87,6 +87,14 @@ def test_the_default_kb_has_a_notice_to_seek_medical_care(check: SafetyCheck) ->
         ("i slipped in the shower and hurt my back", FALL),
         ("after surgery on my spine can i get a massage", CLOT),
         ("i have a blood clot in my leg", CLOT),
+        # From a third:
+        ("I had back surgery 3 weeks ago", CLOT),
+        ("I'm recovering from surgery", CLOT),
+        ("I tripped and hurt my back", FALL),
+        ("sharp pain in my back that woke me up", SEVERE),
+        ("my back hurts so much I can't sleep", SEVERE),
+        ("my toes are tingling", LEGS),
+        ("I have trouble peeing and back pain", BLADDER),
     ],
 )
 def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, sign: str) -> None:

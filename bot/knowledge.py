@@ -99,7 +99,9 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
                 )
                 continue
             first_seen[entry_id] = spot
-            if maybe_entry is not None:
+            if maybe_entry is None:
+                related_refs.extend((owner, target, where) for owner, target, where in doc.broken_related if owner == entry_id)
+            else:
                 entries.append(maybe_entry)
                 related_refs.extend((entry_id, r, doc.related_spots[(entry_id, r)]) for r in maybe_entry.related)
 
@@ -148,6 +150,7 @@ class _ParsedFile:
     entries: list[tuple[Entry, Problem]] = field(default_factory=list)
     # Entries with problems of their own, by id: still counted for duplicate ids and 'related'.
     broken_ids: list[tuple[str, Problem]] = field(default_factory=list)
+    broken_related: list[tuple[str, str, Problem]] = field(default_factory=list)  # (id, target, where)
     kb_values: dict[str, str] = field(default_factory=dict)
     kb_spots: dict[str, Problem] = field(default_factory=dict)
     related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
@@ -445,8 +448,13 @@ class _FileReader:
                 self.problem(node, f"missing required field '{required}'")
                 valid = False
         if not valid:
-            if isinstance(values.get("id"), str) and _KEBAB_ID.match(str(values["id"])):
-                self.result.broken_ids.append((str(values["id"]), self.spot(node)))
+            entry_id = values.get("id")
+            if isinstance(entry_id, str) and _KEBAB_ID.match(entry_id):
+                self.result.broken_ids.append((entry_id, self.spot(node)))
+                targets = values.get("related", ())
+                self.result.broken_related.extend(
+                    (entry_id, str(target), self.spot(target_node)) for target, target_node in zip(targets, related_nodes)  # type: ignore[arg-type]
+                )
             return
         entry = Entry(**values)  # type: ignore[arg-type]
         self.result.entries.append((entry, self.spot(node)))

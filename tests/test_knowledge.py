@@ -377,6 +377,15 @@ entries:
     assert any(line == 14 and "unknown field 'colour'" in m for line, m in found)
 
 
+
+def test_an_entry_with_problems_still_has_its_related_ids_checked(tmp_path: Path) -> None:
+    text = "entries:\n  - id: a\n    question: ''\n    answer: A.\n    related: [nope]\n    source: S\n"
+    with pytest.raises(FaqbotError) as caught:
+        load_kb(write(tmp_path / "kb.yaml", text))
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 2 and any("unknown id 'nope'" in m for m in messages)
+
+
 DUPLICATE_KEY = GOOD + "    question: What is a, again?\n"
 
 

@@ -451,10 +451,11 @@ class _FileReader:
             entry_id = values.get("id")
             if isinstance(entry_id, str) and _KEBAB_ID.match(entry_id):
                 self.result.broken_ids.append((entry_id, self.spot(node)))
-                targets = values.get("related", ())
-                self.result.broken_related.extend(
-                    (entry_id, str(target), self.spot(target_node)) for target, target_node in zip(targets, related_nodes)  # type: ignore[arg-type]
-                )
+                targets = values.get("related")
+                if isinstance(targets, tuple):
+                    self.result.broken_related.extend(
+                        (entry_id, str(target), self.spot(target_node)) for target, target_node in zip(targets, related_nodes)
+                    )
             return
         entry = Entry(**values)  # type: ignore[arg-type]
         self.result.entries.append((entry, self.spot(node)))

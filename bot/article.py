@@ -63,10 +63,15 @@ _PROMOTION = re.compile(
     r"follow us|share this|(?:program|programme|course|e-?book|masterclass|workshop|system) by [a-z])",
     re.IGNORECASE,
 )
-# "By Jane Doe, certified coach.": a capitalized name, so "By stretching daily, you..." is prose.
+# "By Jane Doe, certified coach.", "Reviewed by Dr. Sam Lee, MD", "Author: Jane Doe", "By Jane Doe |
+# Updated March 3, 2024 | 5 min read", "Posted on March 3 by Jane Doe": a capitalized name, so "By
+# stretching daily, you..." is prose.
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+"
 _BYLINE = re.compile(
-    r"(?:(?i:(?:written |posted )?by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+(?:,\s+[^.,]{1,40})?\.?"
-    r"|(?i:(?:published|updated|last updated|posted)(?: on)?:?\s+\S*\d.*))\Z"
+    rf"(?:(?:(?i:(?:written |posted |reviewed |medically reviewed )?by)\s+|(?i:author|written by|reviewed by):\s*)"
+    rf"{_NAME}(?:\s*[,|·•–—]\s*[^|·•–—]{{1,40}})*\.?"
+    rf"|{_NAME}\s*[|·•–—]\s*\d+\s*(?i:min(?:ute)?s?)\s+(?i:read)"
+    r"|(?i:(?:published|updated|last updated|posted)(?: on)?:?\s+(?:[a-z]+\s+)?\d.*))\Z"
 )
 _BIO = re.compile(
     r"(?:about the author\b|(?:[A-Z][\w.'’-]+\s){1,3}(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,4}"
@@ -192,7 +197,7 @@ def _boilerplate(line: str) -> str | None:
     """Why a single line is boilerplate, or None."""
     if len(line.split()) <= 25 and _PROMOTION.search(line):
         return "a promotion"
-    if len(line.split()) <= 8 and _BYLINE.match(line):
+    if len(line.split()) <= 14 and _BYLINE.match(line):
         return "a byline"
     return None
 

@@ -135,7 +135,11 @@ def test_a_heading_that_asks_is_a_section_outside_an_faq() -> None:
 @pytest.mark.parametrize(
     ("line", "skipped"),
     [("By Jane Doe, certified coach.", True), ("Written by Sam Writer", True),
-     ("By stretching daily, you stay loose.", False), ("By the way, hold each stretch.", False)],
+     ("By Jane Baker | Updated March 3, 2024 | 5 min read", True), ("By Jane Baker, March 3, 2024", True),
+     ("Posted on March 3, 2024 by Jane Baker", True), ("Author: Jane Baker", True),
+     ("Jane Baker · 5 min read", True), ("Reviewed by Dr. Sam Lee, MD", True),
+     ("By stretching daily, you stay loose.", False), ("By the way, hold each stretch.", False),
+     ("By Monday, your calves will thank you.", False)],
 )
 def test_a_byline_is_skipped_but_prose_starting_with_by_is_kept(line: str, skipped: bool) -> None:
     article_ = parse_article(f"# Stretching\n\n{line}\n\nStretch after a run.\n\n## Calves\n\nLean on a wall.\n")

@@ -101,7 +101,8 @@ def open_history(path: Path | None = None) -> History:
 def _fuzzy_rank(typed: str, choices: Iterable[str]) -> list[int]:
     """Indexes of the choices that have, for every typed word, a word starting with its first
     letter and containing its letters in order (so "swdish mass" finds "What is Swedish massage?"),
-    best first: whole-word prefixes before looser matches, then fewer extra letters, then KB order.
+    or all but one of them for a word of 5 letters or more ("sweedish"), best first: whole-word
+    prefixes before looser matches, then fewer extra letters, then KB order.
     """
     wanted = normalize(typed).split()
     if not wanted:
@@ -112,6 +113,9 @@ def _fuzzy_rank(typed: str, choices: Iterable[str]) -> list[int]:
         loose = extra = 0
         for want in wanted:
             fits = [w for w in words if w[0] == want[0] and _in_order(want, w)]
+            if not fits and len(want) >= 5:  # one letter too many: "sweedish"
+                fits = [w for w in words if w[0] == want[0] and _in_order_but_one(want, w)]
+                loose += bool(fits)
             if not fits:
                 break
             best = min(fits, key=lambda w: (not w.startswith(want), len(w)))
@@ -125,6 +129,10 @@ def _fuzzy_rank(typed: str, choices: Iterable[str]) -> list[int]:
 def _in_order(letters: str, word: str) -> bool:
     rest = iter(word)
     return all(letter in rest for letter in letters)
+
+
+def _in_order_but_one(letters: str, word: str) -> bool:
+    return any(_in_order(letters[:i] + letters[i + 1 :], word) for i in range(1, len(letters)))
 
 
 class _ChatCompleter(Completer):

@@ -137,6 +137,7 @@ def test_commands_complete_fuzzily() -> None:
 def test_questions_complete_by_words_in_any_order_with_typos() -> None:
     assert completions("swedish massage")[:2] == ["What is Swedish massage?", "What strokes are used in Swedish massage?"]
     assert completions("swdish")[0] == "What is Swedish massage?"
+    assert completions("sweedish")[0] == "What is Swedish massage?"  # a letter too many
     assert completions("last how long") == ["How long does a couples massage last?"]
     assert completions("pilates") == []
     assert completions("2") == [] and completions("w") == []

@@ -75,6 +75,9 @@ _NUMBER_WORDS = {
 _NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them", "neither of them", "no thanks",
                            "not those", "none of those", "none of these", "neither of these", "neither one",
                            "not really", "no none of them", "no neither"})
+_NOT_HELPFUL = frozenset({"that didnt help", "that did not help", "didnt help", "not helpful", "that wasnt helpful",
+                          "wrong answer", "thats wrong", "thats not what i asked", "not what i asked",
+                          "thats not it", "not what i meant", "thats not what i meant"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,9 @@ class Conversation:
         if said in _NONE_OF_THEM:
             self.offered = ()
             return self._say("No problem: try asking in other words, or type /topics to see everything I know about.", width)
+        if said in _NOT_HELPFUL:
+            self.offered = ()
+            return self._say("Sorry about that. Try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
         if chat is not None:

@@ -114,6 +114,7 @@ def test_none_of_them_is_not_taken_for_a_question() -> None:
     reply = said(chat, "no")
     assert reply.startswith("No problem: try asking in other words") and chat.offered == ()
     assert "no list to pick from" in said(chat, "first")
+    assert said(chat, "that didn't help").startswith("Sorry about that. Try asking in other words")
 
 
 def test_a_decline_with_nothing_in_common_suggests_nothing(tea: Conversation) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
 from .matcher import DEFAULT_THRESHOLD, Matcher
-from .normalize import Analyzer
+from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
@@ -104,15 +104,18 @@ def _parse(root: Path) -> KnowledgeBase:
 
 
 def _key(files: list[Path]) -> str:
-    """Two checksums of the version, the format and every file's path and bytes, as hex.
+    """Two checksums of the version, the format, the stopwords and every file's path and bytes, as hex.
 
-    A cache key needs no cryptographic hash, and importing hashlib loads OpenSSL, which costs
-    more start-up time than all of faqbot's own modules.
+    The stopwords decide which words the index keeps, so a changed list must not reuse an index
+    built with the old one, even when FORMAT was not bumped. A cache key needs no cryptographic
+    hash, and importing hashlib loads OpenSSL, which costs more start-up time than all of faqbot's
+    own modules.
     """
     from . import __version__
 
     crc = adler = 1
-    for part in (f"{_MAGIC}/{FORMAT}/{__version__}".encode(), *_file_parts(files)):
+    stopwords = " ".join(sorted(STOPWORDS))
+    for part in (f"{_MAGIC}/{FORMAT}/{__version__}/{stopwords}".encode(), *_file_parts(files)):
         crc, adler = zlib.crc32(part, crc), zlib.adler32(part, adler)
     return f"{crc:08x}{adler:08x}"
 

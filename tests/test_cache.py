@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.cache
 from bot import Matcher, load_kb, load_matcher
 from bot.cache import cache_dir
 
@@ -68,6 +69,16 @@ def test_an_edited_kb_gets_a_new_index(tmp_path: Path) -> None:
     write(path, KB.replace("Bright, indirect light.", "Bright light, never direct sun."))
     assert load_matcher(path).kb["light"].answer == "Bright light, never direct sun."
     [after] = index_files()  # the stale index is gone, not left to fill the disk
+    assert after != before
+
+
+def test_a_changed_stopword_list_gets_a_new_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path / "kb.yaml", KB)
+    load_matcher(path)
+    [before] = index_files()
+    monkeypatch.setattr(bot.cache, "STOPWORDS", bot.cache.STOPWORDS | {"houseplants"})
+    load_matcher(path)
+    [after] = index_files()
     assert after != before
 
 

@@ -62,16 +62,15 @@ _MORE = frozenset({"more", "tell me more", "tell me more please", "more please",
                    "anything else", "go on", "say more", "more info", "more information"})
 _HELP = frozenset({"/help", "/?"})  # and "help", "?": small talk
 _PICK = re.compile(r"#?(\d{1,3})\.?\Z")
-# "the second one", "number 2", "2nd please": a pick said in words, once normalized.
-_PICK_WORDS = re.compile(
-    r"(?:the |number |no |option |choice |topic )*(?P<n>\d{1,3}|\d(?:st|nd|rd|th)|{words})(?: one| please| pls)*\Z".replace(
-        "{words}", "first|second|third|fourth|fifth|one|two|three|four|five|last"
-    )
-)
 _NUMBER_WORDS = {
-    "first": 1, "one": 1, "1st": 1, "second": 2, "two": 2, "2nd": 2, "third": 3, "three": 3, "3rd": 3,
-    "fourth": 4, "four": 4, "4th": 4, "fifth": 5, "five": 5, "5th": 5,
+    "first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4, "fifth": 5, "five": 5,
 }
+# "the second one", "number 2", "2nd please", "the last one": a pick said in words, once normalized.
+_PICK_WORDS = re.compile(
+    r"(?:the |number |no |option |choice |topic )*(?P<n>\d{1,3}|\d{1,3}(?:st|nd|rd|th)|"
+    + "|".join([*_NUMBER_WORDS, "last"])
+    + r")(?: one| please| pls)*\Z"
+)
 _NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them", "neither of them", "no thanks",
                            "not those", "none of those", "none of these", "neither of these", "neither one",
                            "not really", "no none of them", "no neither"})

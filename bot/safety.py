@@ -2,10 +2,10 @@
 
 A pattern matches when every one of its words appears in one sentence of the question, in any
 order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb"
-and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb", "feaver",
-"bladdder") counts as the pattern word it misspells. Patterns are data (knowledge/safety.yaml),
-never code; a missed sign is worse than an extra notice, so a KB should list many plain ways of
-saying each sign.
+and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb",
+"feaver", "bladdder") counts as the pattern word it misspells. Patterns are data
+(knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB should
+list many plain ways of saying each sign.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 A pattern matches when every one of its words appears in one sentence of the question, in any
 order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb"
 and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb",
-"feaver", "bladdder") counts as the pattern word it misspells. Patterns are data
-(knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB should
-list many plain ways of saying each sign.
+"feaver", "bladdder"), or a long word with a vowel wrong near its end ("cancar"), counts as the
+pattern word it misspells. Patterns are data (knowledge/safety.yaml), never code; a missed sign
+is worse than an extra notice, so a KB should list many plain ways of saying each sign.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
+_VOWELS = frozenset("aeiou")
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -30,17 +31,25 @@ def _stems(text: str) -> frozenset[str]:
 
 
 def _misspells(word: str, target: str) -> bool:
-    """Whether `word` is `target` with a letter doubled, missing, extra or swapped.
+    """Whether `word` is `target` with a letter doubled, missing, extra or swapped, or a late vowel wrong.
 
-    Short targets only by a doubled letter ("nummb"), and no changed letters at all: "paint" is
-    not "pain", "block" is not "black", and a false alarm for either would scare for nothing.
+    Short targets only by a doubled letter ("nummb"). A changed letter counts only when it is a
+    vowel after the first four letters of a long word ("cancar", "surgury"): those four letters
+    pin the word down, while a change earlier makes other words ("paint" is not "pain", "block"
+    is not "black", "sodden" is not "sudden", "infact" is not "infect"), and a false alarm would
+    scare for nothing.
     """
     if word[0] != target[0] or abs(len(word) - len(target)) > 1:
         return False
     if DamerauLevenshtein.distance(word, target, score_cutoff=1) > 1:
         return False
     if len(word) == len(target):
-        return len(target) >= 5 and sorted(word) == sorted(target)
+        if len(target) < 5:
+            return False
+        if sorted(word) == sorted(target):
+            return True
+        changed = next(i for i, (a, b) in enumerate(zip(word, target)) if a != b)
+        return len(target) >= 6 and changed >= 4 and {word[changed], target[changed]} <= _VOWELS
     if len(target) >= 5:
         return True
     return len(word) == len(target) + 1 and any(

@@ -150,6 +150,8 @@ def test_all_words_of_a_pattern_in_any_order_and_form() -> None:
         ("cant controll my bladdder", BLADDER),
         ("my chesst hurts when I breathe", CHEST),
         ("i lost control of my bladedr", BLADDER),  # two letters swapped
+        ("I had cancar a few years ago, is massage ok?", "cancer"),  # a vowel wrong late in a long word
+        ("had back surgury last month, can we still do deep tissue", CLOT),
     ],
 )
 def test_a_misspelt_warning_word_is_still_caught(check: SafetyCheck, exact: SafetyCheck, question: str, sign: str) -> None:
@@ -165,6 +167,8 @@ def test_a_misspelt_warning_word_is_still_caught(check: SafetyCheck, exact: Safe
         "fewer sessions or longer ones?",  # "fewer" is not "fever"
         "how many numbers of sessions",
         "who won the super bowl",  # "bowl" is too short to be read as "bowel"
+        "the lawn was sodden after the rain",  # an early vowel: "sodden" is not "sudden"
+        "infact my back feels better after a massage",  # "infact" is not "infect"
         "Planning a massage night at home. How should we set up the room?",  # "up", "night": not one sentence
     ],
 )

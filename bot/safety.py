@@ -24,6 +24,7 @@ __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 _VOWELS = frozenset("aeiou")
+_RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -108,7 +109,7 @@ class SafetyCheck:
         )
 
     def _words(self, sentence: str) -> set[str]:
-        words = set(map(self._stem_word, normalize(sentence).split()))
+        words = set(map(self._stem_word, normalize(_RATING.sub(r"\1 out of \2", sentence)).split()))
         return words | {
             target
             for word in words - self._vocabulary

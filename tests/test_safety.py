@@ -183,6 +183,11 @@ def test_no_labeled_question_gets_a_notice_from_typo_tolerance_alone(check: Safe
             assert check.signs_in(question.text) == exact.signs_in(question.text), question.text
 
 
+def test_a_pain_rating_written_as_a_fraction_is_read_out(check: SafetyCheck) -> None:
+    assert SEVERE in names(check, "my back pain is 10/10 today")
+    assert names(check, "had back pain for 10 days, on and off") == []
+
+
 def test_blood_thinners_are_a_clot_sign_not_weight_loss(check: SafetyCheck) -> None:
     assert names(check, "I am on blood thinners, can I get a deep tissue massage?") == [CLOT]
 

@@ -46,6 +46,9 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Adverbs people drop into the middle of a phrase; a synonym variant still matches across them.
+_DROPPED_IN = frozenset("actually actualy really realy just even honestly literally basically seriously totally truly genuinely".split())
+
 # A Snowball stemmer keeps state while it works, so each thread gets its own; and it is made on
 # first use, since importing snowballstemmer (all its languages) costs start-up time that a
 # Matcher restored from the cache, which knows its KB's stems, rarely needs.
@@ -149,20 +152,48 @@ class Analyzer:
         if not self._rules:
             return [(w, w) for w in words]
         singulars = [singular(w) for w in words]
+        dropped_in = not _DROPPED_IN.isdisjoint(singulars)
         out: list[tuple[str, str]] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
-                replacement = self._rules.get(tuple(singulars[i : i + size]))
-                if replacement is not None:
-                    said = " ".join(words[i : i + size])
-                    out.extend((word, said) for word in replacement)
-                    i += size
-                    break
-            else:
+            found = self._variant_at(singulars, i, dropped_in=dropped_in)
+            if found is None:
                 out.append((words[i], words[i]))
                 i += 1
+                continue
+            end, replacement = found
+            said = " ".join(words[i:end])
+            out.extend((word, said) for word in replacement)
+            i = end
         return out
+
+    def _variant_at(self, singulars: list[str], start: int, *, dropped_in: bool) -> tuple[int, tuple[str, ...]] | None:
+        """The longest variant starting at `start`: where it ends, and the KB's words for it.
+
+        A variant also matches with filler dropped into it ("what will I actually learn", "my back
+        is really killing me"), when that makes it longer than any variant matched as written.
+        """
+        for size in range(min(self._longest, len(singulars) - start), 0, -1):
+            replacement = self._rules.get(tuple(singulars[start : start + size]))
+            if replacement is not None:
+                break
+        else:
+            size, replacement = 0, None
+        if not dropped_in or singulars[start] in _DROPPED_IN:
+            return None if replacement is None else (start + size, replacement)
+        kept: list[int] = []
+        for j in range(start, len(singulars)):
+            if len(kept) == self._longest:
+                break
+            if singulars[j] not in _DROPPED_IN:
+                kept.append(j)
+        for count in range(len(kept), size, -1):
+            if kept[count - 1] - start + 1 == count:
+                continue  # nothing dropped in: already tried as written
+            spread = self._rules.get(tuple(singulars[j] for j in kept[:count]))
+            if spread is not None:
+                return kept[count - 1] + 1, spread
+        return None if replacement is None else (start + size, replacement)
 
     def words(self, text: str) -> tuple[str, ...]:
         return content_words(self.text(text))

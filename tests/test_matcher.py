@@ -59,6 +59,15 @@ def test_synonyms_rewrite_to_the_kb_word() -> None:
     assert analyzer.words("backache") == ("back", "pain")
 
 
+def test_a_synonym_phrase_matches_with_filler_dropped_into_it() -> None:
+    analyzer = Analyzer({"back pain": ("back is killing me",), "only for": ("just for",), "really": ("find it really hard",)})
+    assert analyzer.text("my back is really killing me") == "my back pain"
+    assert analyzer.text("my back is honestly, really killing me!") == "my back pain"
+    assert analyzer.text("is it just for couples") == "is it only for couples"  # filler that starts a variant
+    assert analyzer.text("I find it really hard") == "i really"  # a variant with the filler in it, as written
+    assert analyzer.text("really my back is killing") == "really my back is killing"  # no variant: unchanged
+
+
 def test_exact_question_matches_with_a_high_score(plants: Matcher) -> None:
     best = plants.match("How often should I water my houseplants?")
     assert best is not None and best.entry.id == "watering" and best.score >= 90

@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     everywhere nothing everything everyone everybody anybody nobody neither nor super alot
     especially specifically seem seems seemed sound sounds goes went gone said says told little
     lil easily simply mostly stuff whole able mine hers theirs itself himself herself themselves
-    ourselves yourself yourselves no nope nah yep yup
+    ourselves ourself themself yourself yourselves no nope nah yep yup
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
     """.split()

@@ -3,9 +3,10 @@
 A pattern matches when every one of its words appears in one sentence of the question, in any
 order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb"
 and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb",
-"feaver", "bladdder"), or a long word with a vowel wrong near its end ("cancar"), counts as the
-pattern word it misspells. Patterns are data (knowledge/safety.yaml), never code; a missed sign
-is worse than an extra notice, so a KB should list many plain ways of saying each sign.
+"feaver", "bladdder", "leggs"), or with a vowel wrong past its first letters ("fevar", "cancar"),
+counts as the pattern word it misspells, compared both as typed and as a stem. Patterns are
+data (knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB
+should list many plain ways of saying each sign.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
-_VOWELS = frozenset("aeiou")
+_VOWELS = frozenset("aeiouy")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
 
 
@@ -32,13 +33,13 @@ def _stems(text: str) -> frozenset[str]:
 
 
 def _misspells(word: str, target: str) -> bool:
-    """Whether `word` is `target` with a letter doubled, missing, extra or swapped, or a late vowel wrong.
+    """Whether `word` is `target` with a letter doubled, missing, extra or swapped, or changed late.
 
-    Short targets only by a doubled letter ("nummb"). A changed letter counts only when it is a
-    vowel after the first four letters of a long word ("cancar", "surgury"): those four letters
-    pin the word down, while a change earlier makes other words ("paint" is not "pain", "block"
-    is not "black", "sodden" is not "sudden", "infact" is not "infect"), and a false alarm would
-    scare for nothing.
+    Short targets only by a doubled letter ("nummb"). A changed letter counts only past the start
+    that pins the word down (the first three letters of a 5-letter word, four of a longer one),
+    and below 8 letters only a vowel for a vowel ("fevar", "cancar", "paralized"): earlier or
+    other changes make other words ("paint" is not "pain", "block" is not "black", "sodden" is not
+    "sudden", "infact" is not "infect"), and a false alarm would scare for nothing.
     """
     if word[0] != target[0] or abs(len(word) - len(target)) > 1:
         return False
@@ -50,7 +51,9 @@ def _misspells(word: str, target: str) -> bool:
         if sorted(word) == sorted(target):
             return True
         changed = next(i for i, (a, b) in enumerate(zip(word, target)) if a != b)
-        return len(target) >= 6 and changed >= 4 and {word[changed], target[changed]} <= _VOWELS
+        if changed < min(len(target) - 2, 4):
+            return False
+        return len(target) >= 8 or {word[changed], target[changed]} <= _VOWELS
     if len(target) >= 5:
         return True
     return len(word) == len(target) + 1 and any(
@@ -90,9 +93,13 @@ class SafetyCheck:
             (sign, tuple(frozenset(p.split()) for p in sign_patterns if p)) for sign, sign_patterns in zip(signs, compiled)
         )
         self._vocabulary = frozenset(word for _, patterns in self._rules for p in patterns for word in p)
-        self._misspellable: dict[str, tuple[str, ...]] = {}  # pattern words by first letter
-        for word in sorted(self._vocabulary):
-            if len(word) >= 4 and word not in STOPWORDS:
+        # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
+        # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
+        spellings = {word for sign in signs for p in sign.patterns for word in normalize(p).split()}
+        self._typos = True
+        self._misspellable: dict[str, tuple[str, ...]] = {}
+        for word in sorted(self._vocabulary | spellings):
+            if len(word) >= (6 if word in STOPWORDS else 4):
                 self._misspellable[word[0]] = (*self._misspellable.get(word[0], ()), word)
 
     @property
@@ -109,10 +116,17 @@ class SafetyCheck:
         )
 
     def _words(self, sentence: str) -> set[str]:
-        words = set(map(self._stem_word, normalize(_RATING.sub(r"\1 out of \2", sentence)).split()))
-        return words | {
-            target
-            for word in words - self._vocabulary
+        spelt = normalize(_RATING.sub(r"\1 out of \2", sentence)).split()
+        words = set(map(self._stem_word, spelt))
+        if not self._typos:
+            return words
+        unknown = {w for w in spelt if self._stem_word(w) not in self._vocabulary} | (words - self._vocabulary)
+        held_keys = {  # a letter typed twice in a short word: "leggs", "numbb"
+            self._stem_word(word[:i] + word[i + 1 :]) for word in unknown for i in range(1, len(word)) if word[i] == word[i - 1]
+        }
+        return words | (held_keys & self._vocabulary) | {
+            self._stem_word(target)
+            for word in unknown
             if len(word) >= 5
             for target in self._misspellable.get(word[0], ())
             if _misspells(word, target)

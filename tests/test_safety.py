@@ -30,7 +30,7 @@ def check() -> SafetyCheck:
 def exact() -> SafetyCheck:
     """The same check with typo tolerance off, to show what tolerance alone adds."""
     without_typos = SafetyCheck(load_kb().safety)
-    without_typos._misspellable = {}
+    without_typos._typos = False
     return without_typos
 
 
@@ -152,6 +152,12 @@ def test_all_words_of_a_pattern_in_any_order_and_form() -> None:
         ("i lost control of my bladedr", BLADDER),  # two letters swapped
         ("I had cancar a few years ago, is massage ok?", "cancer"),  # a vowel wrong late in a long word
         ("had back surgury last month, can we still do deep tissue", CLOT),
+        ("numness in my legs, can couples massage relieve back pain?", LEGS),  # a typo hiding the stem (numbness: numb)
+        ("i have a fevar, how long should we wait", FEVER),
+        ("excrutiating lower back pain, which technique", SEVERE),  # a long word with a letter changed late
+        ("pain keeps geting worse, will deep tissue help", SEVERE),  # a function word of the pattern, misspelt
+        ("my leggs are numb", LEGS),  # a letter doubled in a short word
+        ("paralized leg", LEGS),
     ],
 )
 def test_a_misspelt_warning_word_is_still_caught(check: SafetyCheck, exact: SafetyCheck, question: str, sign: str) -> None:

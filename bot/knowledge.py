@@ -30,6 +30,7 @@ LIST_FIELDS = ("alternates", "tips", "related", "mentions")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
 FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")
+SAFETY_FIELDS = ("notice", "signs", "ignore")
 SIGN_FIELDS = ("name", "patterns")
 # Generous for any hand-written KB (the default one is under 100 kB), small enough to refuse a
 # file that would take minutes and gigabytes to parse.
@@ -315,7 +316,8 @@ class _FileReader:
             self.result.synonyms.append((normalize(canonical), normalized, self.spot(key_node)))
 
     def read_safety(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
-        """`safety:` holds a `notice` and the warning `signs` (each a `name` and its `patterns`)."""
+        """`safety:` holds a `notice`, the warning `signs` (each a `name` and its `patterns`) and, optionally,
+        phrases to `ignore`."""
         if not self.safe(node):
             return
         if not isinstance(node, yaml.MappingNode):
@@ -323,19 +325,22 @@ class _FileReader:
             return
         notice: str | None = None
         signs: list[WarningSign] | None = None
+        ignore: tuple[str, ...] | None = ()
         items = self.mapping_items(loader, node)
         for key, key_node, value_node in items:
             if key == "notice":
                 notice = self.text(loader, "notice", value_node)
             elif key == "signs":
                 signs = self.read_signs(loader, value_node)
+            elif key == "ignore":
+                ignore = self.text_list(loader, "ignore", value_node)
             else:
-                self.problem(key_node, f"unknown safety field '{key}'{_did_you_mean(key, ['notice', 'signs'])}")
+                self.problem(key_node, f"unknown safety field '{key}'{_did_you_mean(key, list(SAFETY_FIELDS))}")
         present = {key for key, _, _ in items}
         for required in sorted({"notice", "signs"} - present):
             self.problem(node, f"'safety' is missing '{required}'")
-        if notice is not None and signs is not None:
-            self.result.safety = Safety(notice, tuple(signs))
+        if notice is not None and signs is not None and ignore is not None:
+            self.result.safety = Safety(notice, tuple(signs), ignore)
 
     def read_signs(self, loader: yaml.BaseLoader, node: yaml.Node) -> list[WarningSign] | None:
         if not self.safe(node):

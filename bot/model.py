@@ -47,10 +47,15 @@ class WarningSign:
 
 @dataclass(frozen=True, slots=True)
 class Safety:
-    """The notice shown, before any answer, when a question mentions one of the warning signs."""
+    """The notice shown, before any answer, when a question mentions one of the warning signs.
+
+    `ignore` lists phrases that use a sign's words in another sense ("fell asleep", "fell in
+    love"): they are taken out of a question before its signs are looked for.
+    """
 
     notice: str
     signs: tuple[WarningSign, ...]
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

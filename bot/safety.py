@@ -18,7 +18,7 @@ from collections.abc import Callable
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .model import Safety, WarningSign
-from .normalize import STOPWORDS, normalize, stem
+from .normalize import STOPWORDS, normalize, singular, stem
 
 __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
@@ -92,10 +92,13 @@ class SafetyCheck:
         self._rules: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] = tuple(
             (sign, tuple(frozenset(p.split()) for p in sign_patterns if p)) for sign, sign_patterns in zip(signs, compiled)
         )
+        # Padded with spaces, so that a phrase is only taken out as whole words.
+        self._ignored = tuple(f" {normalize(phrase)} " for phrase in (safety.ignore if safety else ()) if normalize(phrase))
         self._vocabulary = frozenset(word for _, patterns in self._rules for p in patterns for word in p)
         # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
         # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
         spellings = {word for sign in signs for p in sign.patterns for word in normalize(p).split()}
+        self._spellings = frozenset(spellings)
         self._typos = True
         self._misspellable: dict[str, tuple[str, ...]] = {}
         for word in sorted(self._vocabulary | spellings):
@@ -116,15 +119,25 @@ class SafetyCheck:
         )
 
     def _words(self, sentence: str) -> set[str]:
-        spelt = normalize(_RATING.sub(r"\1 out of \2", sentence)).split()
+        text = " " + normalize(_RATING.sub(r"\1 out of \2", sentence)) + " "
+        for phrase in self._ignored:
+            while phrase in text:
+                text = text.replace(phrase, " ")
+        spelt = text.split()
         words = set(map(self._stem_word, spelt))
         if not self._typos:
             return words
         unknown = {w for w in spelt if self._stem_word(w) not in self._vocabulary} | (words - self._vocabulary)
-        held_keys = {  # a letter typed twice in a short word: "leggs", "numbb"
-            self._stem_word(word[:i] + word[i + 1 :]) for word in unknown for i in range(1, len(word)) if word[i] == word[i - 1]
+        # A letter typed twice in a short word ("leggs", "numbb"), found among the patterns' own
+        # spellings, so that "feel" or "good" costs no stemming.
+        held_keys = {
+            self._stem_word(spelling)
+            for word in unknown
+            for i in range(1, len(word))
+            if word[i] == word[i - 1]
+            for spelling in {word[:i] + word[i + 1 :], singular(word[:i] + word[i + 1 :])} & self._spellings
         }
-        return words | (held_keys & self._vocabulary) | {
+        return words | held_keys | {
             self._stem_word(target)
             for word in unknown
             if len(word) >= 5

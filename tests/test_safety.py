@@ -12,7 +12,7 @@ from bot.knowledge import Safety, WarningSign
 from bot.safety import SafetyCheck, warning_signs
 
 LEGS = "numbness or weakness in the legs"
-BLADDER = "loss of bladder or bowel control"
+BLADDER = "loss of bladder or bowel control, or blood in the urine"
 FEVER = "fever"
 FALL = "pain after a fall or injury"
 WEIGHT = "unexplained weight loss"
@@ -187,6 +187,41 @@ def test_no_labeled_question_gets_a_notice_from_typo_tolerance_alone(check: Safe
     for path in sorted((Path(__file__).parent / "questions").glob("*.yaml")):
         for question in load_questions(path):
             assert check.signs_in(question.text) == exact.signs_in(question.text), question.text
+
+
+def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCheck) -> None:
+    assert names(check, "I fell asleep during the massage last time, is that normal?") == []
+    assert names(check, "we fell in love at a spa, can we recreate that at home") == []
+    assert names(check, "should I empty my bladder before the massage") == []
+    assert names(check, "I don't have a fever but I fell off a ladder") == [FALL]  # only the phrase goes
+    assert names(check, "My back hurts. Fell yesterday. Can couples massage help?") == [FALL]
+
+
+def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        "safety:\n  notice: See a doctor.\n  ignore: [fell asleep]\n  signs:\n    - name: a fall\n      patterns: [fell]\n"
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
+        encoding="utf-8",
+    )
+    safety = load_kb(tmp_path).safety
+    assert warning_signs(safety, "I fell asleep on the sofa") == ()
+    assert [sign.name for sign in warning_signs(safety, "I fell on the ice")] == ["a fall"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sign"),
+    [
+        ("i take eliquis, can i get deep tissue", CLOT),
+        ("ive got a high temp and my back aches", FEVER),
+        ("peeing blood and back pain, will deep tissue help", BLADDER),
+        ("had a stroke last year, can couples massage help my back", "a stroke or heart attack"),
+        ("slipped on the stairs last night, can we use deep tissue", FALL),
+        ("got rear ended last week and my back is stiff", FALL),
+        ("my leg went dead this morning", LEGS),
+    ],
+)
+def test_everyday_wordings_of_a_sign_are_caught(check: SafetyCheck, question: str, sign: str) -> None:
+    assert sign in names(check, question)
 
 
 def test_a_pain_rating_written_as_a_fraction_is_read_out(check: SafetyCheck) -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .model import Entry
+from .model import Entry, WarningSign
 from .matcher import Matcher
 from .normalize import normalize
 from .render import (
@@ -27,6 +27,7 @@ from .render import (
     held_fragments,
     list_fragments,
     pick_hint,
+    reminder_fragments,
     safety_fragments,
     source_fragments,
     tips_fragments,
@@ -122,6 +123,7 @@ class Conversation:
         self.kb = matcher.kb
         self.last: Entry | None = None
         self.offered: tuple[Entry, ...] = ()
+        self.warned: tuple[WarningSign, ...] = ()  # the warning signs mentioned so far, for a reminder
         self._commands: dict[str, Callable[[int], Turn]] = {
             "/help": self._help,
             "/more": self._more,
@@ -172,7 +174,8 @@ class Conversation:
         reply = reply_to(self.matcher, text)
         if reply.notice:
             out += safety_fragments(reply.warnings, reply.notice, width) + [("", "\n")]
-        if reply.entry is not None:
+            self.warned = tuple(dict.fromkeys((*self.warned, *reply.warnings)))
+        if reply.entry is not None:  # only without a notice: verdict() holds the answer when there is one
             return Turn(out + self._answer(reply.entry, width).fragments)
         if self.log is not None:
             self.log.record(reply)
@@ -190,8 +193,9 @@ class Conversation:
         return Turn(out + decline_fragments(suggestions, width, reply.unexplained) + pick_hint(len(suggestions)))
 
     def _answer(self, entry: Entry, width: int) -> Turn:
+        """The entry in full; after a warning sign earlier in the chat, with a line that recalls it."""
         self.last, self.offered = entry, ()
-        out = entry_fragments(entry, width)
+        out = (reminder_fragments(self.warned, width) if self.warned else []) + entry_fragments(entry, width)
         if entry.related:
             count = len(entry.related)
             out.append(("class:hint", f"Type /more for {count} related topic{'s' if count != 1 else ''}.\n"))

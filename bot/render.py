@@ -230,12 +230,20 @@ def source_fragments(entry: Entry, width: int = 80) -> Fragments:
 
 def safety_fragments(signs: Sequence[WarningSign], notice: str, width: int = 80) -> Fragments:
     """The notice to seek medical care, naming the warning signs the question mentioned."""
-    names = [sign.name for sign in signs]
-    named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return [
         ("class:safety.title", "Please read this first.\n"),
-        *flow([("class:safety", f"You mentioned {named}."), ("class:safety", notice)], width),
+        *flow([("class:safety", f"You mentioned {_named(signs)}."), ("class:safety", notice)], width),
     ]
+
+
+def _named(signs: Sequence[WarningSign]) -> str:
+    names = [sign.name for sign in signs]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def reminder_fragments(signs: Sequence[WarningSign], width: int = 80) -> Fragments:
+    """One line before a later answer: the chat has not forgotten the warning signs mentioned earlier."""
+    return flow([("class:safety", f"Remember that you mentioned {_named(signs)}: please see a doctor before trying massage.")], width)
 
 
 def greeting_fragments(title: str | None, disclaimer: str | None, width: int = 80) -> Fragments:

@@ -194,7 +194,13 @@ def test_safety_notice_comes_instead_of_the_answer_with_topics_to_pick(tea: Conv
     assert reply.index("Please see a doctor") < reply.index("1. How do I brew green tea?")
     assert "80 degrees" not in reply and "Type 1" in reply
     assert "80 degrees" in said(tea, "1")  # the topic is still there when asked for
-    assert "Please see a doctor" not in said(tea, "how do I brew green tea")
+    later = said(tea, "how do I brew green tea")
+    assert "Please see a doctor" not in later  # not the whole notice again, only a reminder
+    assert later.startswith("Remember that you mentioned a burn: please see a doctor before trying massage.")
+
+
+def test_no_reminder_before_any_warning_sign(tea: Conversation) -> None:
+    assert "Remember" not in said(tea, "how do I brew green tea")
 
 
 def test_safety_notice_with_the_default_kb() -> None:

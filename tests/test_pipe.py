@@ -69,6 +69,15 @@ def test_safety_notice_comes_first() -> None:
     assert notice is not None and flat(notice.notice) in flat(out)
 
 
+def test_a_later_answer_recalls_the_warning_sign() -> None:
+    kb = load_kb()
+    result = run_faqbot(input="what is swedish massage\nmy legs have gone numb\nwhat is swedish massage\n")
+    first, later = result.stdout.split(kb["technique-swedish"].question)[1:]
+    assert "Remember" not in first.split("Please read this first.")[0]  # no reminder before the sign
+    assert flat("Remember that you mentioned numbness or weakness in the legs: please see a doctor") in flat(first)
+    assert flat(kb["technique-swedish"].answer) in flat(later)
+
+
 def test_piping_into_head_ends_quietly(tmp_path: Path) -> None:
     result = shell(
         "yes 'how long does a couples massage last?' | head -2000 | faqbot | head -1; echo \"exit ${PIPESTATUS[2]}\"",

@@ -266,7 +266,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
     kb = load_kb(path)
     files = len(kb.files)
-    out.write(f"{path}: OK, {len(kb)} entries in {files} file{'s' if files != 1 else ''}\n")
+    out.write(f"{path}: OK, {len(kb)} entr{'ies' if len(kb) != 1 else 'y'} in {files} file{'s' if files != 1 else ''}\n")
     return EXIT_OK
 
 

@@ -137,12 +137,15 @@ def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FaqbotError(f"{path}: cannot read the question set: {exc}") from None
+    except OSError as exc:
+        raise FaqbotError(f"{path}: cannot read the question set: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise FaqbotError(f"{path}: cannot read the question set: it is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise FaqbotError(f"{where}: invalid YAML in the question set") from None
+        problem = getattr(exc, "problem", None)
+        raise FaqbotError(f"{where}: invalid YAML in the question set{f': {problem}' if problem else ''}") from None
     items = data.get("questions") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise FaqbotError(f"{path}: expected a mapping with a 'questions' list")

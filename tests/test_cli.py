@@ -274,6 +274,11 @@ def test_validate_the_default_kb(kb: bot.KnowledgeBase) -> None:
     assert lines[0].startswith(f"{REPO_ROOT / 'knowledge'}: ")  # found from a cwd outside the repo
 
 
+def test_validate_counts_in_words_that_agree(tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text("entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n", encoding="utf-8")
+    assert run_faqbot("validate", "kb.yaml", cwd=tmp_path).stdout == "kb.yaml: OK, 1 entry in 1 file\n"
+
+
 def test_validate_a_bad_kb_reports_every_problem(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.yaml", BAD_KB)
     with pytest.raises(bot.FaqbotError) as caught:

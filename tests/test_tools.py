@@ -60,6 +60,15 @@ def test_eval_rejects_an_empty_set(tmp_path: Path) -> None:
     assert result.returncode == 2 and "has no questions" in result.stderr and not result.stdout
 
 
+def test_eval_says_in_one_line_why_a_set_cannot_be_read(tmp_path: Path) -> None:
+    missing = run_faqbot("eval", "nowhere.yaml", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr == "faqbot: nowhere.yaml: cannot read the question set: No such file or directory\n"
+    broken = run_faqbot("eval", str(write(tmp_path / "q.yaml", "questions: [\n")))
+    assert broken.returncode == 2 and broken.stderr.count("\n") == 1
+    assert "q.yaml:2:1: invalid YAML in the question set: expected the node content" in broken.stderr
+
+
 def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
     questions = write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: no-such-entry\n")
     result = run_faqbot("eval", str(questions))

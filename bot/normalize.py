@@ -122,12 +122,17 @@ class Analyzer:
 
     def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None) -> None:
         self._rules: dict[tuple[str, ...], tuple[str, ...]] = {}
+        dropped_g: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in (synonyms or {}).items():
             replacement = tuple(normalize(canonical).split())
             for variant in variants:
                 key = tuple(singular(w) for w in normalize(variant).split())
                 if key:
                     self._rules[key] = replacement
+                    # Typed without its g ("my back is killin me"), as chat often is.
+                    dropped_g[tuple(w[:-1] if len(w) > 4 and w.endswith("ing") else w for w in key)] = replacement
+        for key, replacement in dropped_g.items():
+            self._rules.setdefault(key, replacement)
         self._longest = max((len(k) for k in self._rules), default=0)
 
     @property

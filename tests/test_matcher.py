@@ -68,6 +68,12 @@ def test_a_synonym_phrase_matches_with_filler_dropped_into_it() -> None:
     assert analyzer.text("really my back is killing") == "really my back is killing"  # no variant: unchanged
 
 
+def test_a_synonym_phrase_matches_typed_without_the_g_of_its_ing() -> None:
+    analyzer = Analyzer({"back pain": ("back is killing me",), "massage": ("rubbing",)})
+    assert analyzer.text("my back is killin me") == "my back pain"
+    assert analyzer.text("rubbin") == "massage"
+
+
 def test_exact_question_matches_with_a_high_score(plants: Matcher) -> None:
     best = plants.match("How often should I water my houseplants?")
     assert best is not None and best.entry.id == "watering" and best.score >= 90

@@ -40,7 +40,7 @@ class UnansweredLog:
                 "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "query": reply.query,
                 "best": best.entry.id if best else None,
-                "score": best.score if best else None,
+                "score": reply.score,  # as `ask --json` gives it: 0.0 when no entry shares a word
             },
             ensure_ascii=False,
         )

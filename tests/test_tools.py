@@ -129,8 +129,10 @@ def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:
     run_faqbot("--log-unanswered", str(log), input="is pilates good for back pain\n")  # the pipe chat logs too
     run_faqbot("ask", "--log-unanswered", str(log), "hello")  # small talk asks for no entry
     run_faqbot("ask", "--log-unanswered", str(log), "my legs are numb")  # nor does a safety notice
+    run_faqbot("ask", "--log-unanswered", str(log), "zzz qqq")  # nothing shares a word: score 0, as in --json
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert [r["query"] for r in records] == ["how do I get a refund?", "is pilates good for back pain"]
+    assert [r["query"] for r in records] == ["how do I get a refund?", "is pilates good for back pain", "zzz qqq"]
+    assert records[2]["score"] == json.loads(run_faqbot("ask", "--json", "zzz qqq").stdout)["score"] == 0.0
     assert set(records[0]) == {"time", "query", "best", "score"}
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
 

@@ -187,7 +187,7 @@ class Conversation:
         self.offered = tuple(c.entry for c in suggestions)
         if reply.warnings:
             held = held_fragments(suggestions, width)
-            return Turn(out + held + (pick_hint(len(suggestions)) if held else []))
+            return Turn(out + held + pick_hint(len(suggestions)) if held else out[:-1])  # [:-1]: no gap before nothing
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))
         return Turn(out + decline_fragments(suggestions, width, reply.unexplained) + pick_hint(len(suggestions)))

@@ -209,6 +209,11 @@ def test_safety_notice_with_the_default_kb() -> None:
     assert "emergency services" in reply
 
 
+def test_a_notice_with_no_topics_to_offer_ends_with_the_notice() -> None:
+    reply = said(Conversation(Matcher(load_kb())), "i lost bladder control")
+    assert reply.rstrip("\n").endswith("call emergency services now.") and not reply.endswith("\n\n")
+
+
 def test_nothing_from_the_user_reaches_the_terminal_raw(tea: Conversation) -> None:
     reply = said(tea, "/\x1b]0;pwned\x07x\x1b[31m")
     assert "\x1b" not in reply and "\x07" not in reply

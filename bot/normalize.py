@@ -133,7 +133,19 @@ class Analyzer:
                     dropped_g[tuple(w[:-1] if len(w) > 4 and w.endswith("ing") else w for w in key)] = replacement
         for key, replacement in dropped_g.items():
             self._rules.setdefault(key, replacement)
+        self._compile()
+
+    def _compile(self) -> None:
         self._longest = max((len(k) for k in self._rules), default=0)
+        # Chat spellings of function words ("gonna", "u", "wat"), read before any phrase, so that a
+        # variant written in plain words ("what am I going to learn") matches them too; not a word
+        # that a longer variant begins or holds ("besides" is "also", but "beside me" is "next to").
+        in_phrases = {word for key in self._rules if len(key) > 1 for word in key}
+        self._spellings = {
+            key[0]: words
+            for key, words in self._rules.items()
+            if len(key) == 1 and key[0] not in in_phrases and all(w in STOPWORDS for w in words)
+        }
 
     @property
     def rules(self) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -144,7 +156,7 @@ class Analyzer:
     def from_rules(cls, rules: Mapping[tuple[str, ...], tuple[str, ...]]) -> Analyzer:
         analyzer = cls()
         analyzer._rules = dict(rules)
-        analyzer._longest = max((len(k) for k in rules), default=0)
+        analyzer._compile()
         return analyzer
 
     def text(self, text: str) -> str:
@@ -153,9 +165,11 @@ class Analyzer:
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """Each word of the analyzed text with what the user wrote for it ("pain", "backache")."""
-        words = normalize(text).split()
+        typed = normalize(text).split()
         if not self._rules:
-            return [(w, w) for w in words]
+            return [(w, w) for w in typed]
+        spelt = [(word, said) for said in typed for word in self._spellings.get(singular(said), (said,))]
+        words = [word for word, _ in spelt]
         singulars = [singular(w) for w in words]
         dropped_in = not _DROPPED_IN.isdisjoint(singulars)
         out: list[tuple[str, str]] = []
@@ -163,11 +177,11 @@ class Analyzer:
         while i < len(words):
             found = self._variant_at(singulars, i, dropped_in=dropped_in)
             if found is None:
-                out.append((words[i], words[i]))
+                out.append(spelt[i])
                 i += 1
                 continue
             end, replacement = found
-            said = " ".join(words[i:end])
+            said = " ".join(dict.fromkeys(said for _, said in spelt[i:end]))
             out.extend((word, said) for word in replacement)
             i = end
         return out

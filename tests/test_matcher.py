@@ -68,6 +68,17 @@ def test_a_synonym_phrase_matches_with_filler_dropped_into_it() -> None:
     assert analyzer.text("really my back is killing") == "really my back is killing"  # no variant: unchanged
 
 
+def test_chat_spellings_of_function_words_are_read_before_phrases() -> None:
+    analyzer = Analyzer({
+        "overview": ("what am i going to learn",), "going to": ("gonna",), "you": ("u",),
+        "also": ("besides",), "next to": ("beside me",),
+    })
+    assert analyzer.text("what am I gonna learn") == "overview"
+    assert analyzer.pairs("can u") == [("can", "can"), ("you", "u")]
+    assert analyzer.text("with him beside me") == "with him next to"  # a word a phrase holds waits for it
+    assert analyzer.text("besides that") == "also that"
+
+
 def test_a_synonym_phrase_matches_typed_without_the_g_of_its_ing() -> None:
     analyzer = Analyzer({"back pain": ("back is killing me",), "massage": ("rubbing",)})
     assert analyzer.text("my back is killin me") == "my back pain"

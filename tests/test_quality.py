@@ -49,6 +49,7 @@ INDEPENDENT_COINCIDENCES = {
     "deep tissue", "trigger points", "aromatherapy", "what kind of touch should i ask for",
     "does massage release endorphins", "how do i know if im pressing too hard",  # later batches
     "benefits",  # a one-word query, written for the fourth batch
+    "tapotement",  # a one-word query, written for the ninth batch; the KB has had it as an alternate since before
 }
 
 

@@ -195,6 +195,9 @@ def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCh
     assert names(check, "should I empty my bladder before the massage") == []
     assert names(check, "I don't have a fever but I fell off a ladder") == [FALL]  # only the phrase goes
     assert names(check, "My back hurts. Fell yesterday. Can couples massage help?") == [FALL]
+    assert names(check, "my legs aren't numb, just sore") == []  # a negation the KB lists
+    assert names(check, "she fell pregnant last year, is massage ok now") == []
+    assert names(check, "i cant sleep because of stress, will couples massage help me relax?") == []  # no pain named
 
 
 def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
@@ -218,6 +221,11 @@ def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
         ("slipped on the stairs last night, can we use deep tissue", FALL),
         ("got rear ended last week and my back is stiff", FALL),
         ("my leg went dead this morning", LEGS),
+        ("i have the chills and my back hurts", FEVER),
+        ("back pain and i feel dizzy", CHEST),
+        ("my calf is swollen and red and hurts", CLOT),
+        ("had a c-section 3 weeks ago, can my husband massage my back", CLOT),
+        ("i cant sleep, my back hurts", SEVERE),
     ],
 )
 def test_everyday_wordings_of_a_sign_are_caught(check: SafetyCheck, question: str, sign: str) -> None:

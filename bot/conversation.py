@@ -75,6 +75,11 @@ _PICK_WORDS = re.compile(
 _NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them", "neither of them", "no thanks",
                            "not those", "none of those", "none of these", "neither of these", "neither one",
                            "not really", "no none of them", "no neither"})
+# After a warning sign, "my doctor checked me and said it's fine" ends the reminders (normalized text).
+_DOCTOR_CLEARED = re.compile(
+    r"\b(doctor|doc|gp|physician)\b.*\b(said|says|told me)\b.*\b(fine|ok|okay|safe|go ahead|all clear)\b"
+    r"|\b(doctor|doc|gp|physician) (cleared|checked|examined) me\b|\b(ive|i have|i|weve|we have|we) (seen|saw) (a|my|our|the) (doctor|doc|gp)\b"
+)
 _NOT_HELPFUL = frozenset({"that didnt help", "that did not help", "didnt help", "not helpful", "that wasnt helpful",
                           "wrong answer", "thats wrong", "thats not what i asked", "not what i asked",
                           "thats not it", "not what i meant", "thats not what i meant"})
@@ -123,7 +128,8 @@ class Conversation:
         self.kb = matcher.kb
         self.last: Entry | None = None
         self.offered: tuple[Entry, ...] = ()
-        self.warned: tuple[WarningSign, ...] = ()  # the warning signs mentioned so far, for a reminder
+        # The warning signs mentioned so far, recalled before each answer until a doctor has seen them.
+        self.warned: tuple[WarningSign, ...] = ()
         self._commands: dict[str, Callable[[int], Turn]] = {
             "/help": self._help,
             "/more": self._more,
@@ -165,6 +171,10 @@ class Conversation:
             return self._say("Sorry about that. Try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
+        if self.warned and _DOCTOR_CLEARED.search(said):
+            self.warned = ()
+            if "?" not in text:
+                return self._say("Good to hear that a doctor has seen you. Ask me anything you like.", width)
         if chat is not None:
             return self._say(small_talk_line(chat, self.kb, chat=True), width)
         return self._ask(text, width)
@@ -203,7 +213,7 @@ class Conversation:
 
     def _pick(self, number: int, width: int) -> Turn:
         if not self.offered:
-            return self._say("There's no list to pick from yet: ask a question, or type /topics for a numbered list.", width)
+            return self._say("There's no list to pick from right now: ask a question, or type /topics for a numbered list.", width)
         if not 1 <= number <= len(self.offered):
             return self._say(f"Please pick a number from 1 to {len(self.offered)}.", width)
         return self._answer(self.offered[number - 1], width)

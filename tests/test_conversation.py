@@ -199,6 +199,20 @@ def test_safety_notice_comes_instead_of_the_answer_with_topics_to_pick(tea: Conv
     assert later.startswith("Remember that you mentioned a burn: please see a doctor before trying massage.")
 
 
+def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "I can't feel my legs")
+    assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
+    assert said(chat, "My doctor checked me and said it's fine now") == (
+        "Good to hear that a doctor has seen you. Ask me anything you like.\n"
+    )
+    assert said(chat, "how long is it").startswith("How long does a couples massage last?")
+
+
+def test_a_doctor_mentioned_without_a_warning_sign_is_a_question_as_usual() -> None:
+    assert "Good to hear" not in said(Conversation(Matcher(load_kb())), "my doctor said it's fine")
+
+
 def test_no_reminder_before_any_warning_sign(tea: Conversation) -> None:
     assert "Remember" not in said(tea, "how do I brew green tea")
 

@@ -219,7 +219,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(explanation_text(why))
                 verdict = "answered" if reply.answered else "not answered"
                 if reply.warnings:
-                    verdict += ": it mentions a warning sign, so the notice comes instead of an answer"
+                    matched = "; ".join(f"{sign.name}: \"{pattern}\"" for sign, pattern in matcher.safety_check().matches(question))
+                    verdict += f": it mentions a warning sign ({matched}), so the notice comes instead of an answer"
                 out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
         return reply
 

@@ -89,12 +89,14 @@ class SafetyCheck:
         self._stem_word = stem_word
         signs = safety.signs if safety else ()
         compiled = compile_patterns(safety) if patterns is None else patterns
-        self._rules: tuple[tuple[WarningSign, tuple[frozenset[str], ...]], ...] = tuple(
-            (sign, tuple(frozenset(p.split()) for p in sign_patterns if p)) for sign, sign_patterns in zip(signs, compiled)
+        # Each sign with its patterns as stem sets, beside the patterns as the KB wrote them.
+        self._rules: tuple[tuple[WarningSign, tuple[tuple[frozenset[str], str], ...]], ...] = tuple(
+            (sign, tuple((frozenset(p.split()), written) for p, written in zip(sign_patterns, sign.patterns) if p))
+            for sign, sign_patterns in zip(signs, compiled)
         )
         # Padded with spaces, so that a phrase is only taken out as whole words.
         self._ignored = tuple(f" {normalize(phrase)} " for phrase in (safety.ignore if safety else ()) if normalize(phrase))
-        self._vocabulary = frozenset(word for _, patterns in self._rules for p in patterns for word in p)
+        self._vocabulary = frozenset(word for _, patterns in self._rules for p, _ in patterns for word in p)
         # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
         # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
         spellings = {word for sign in signs for p in sign.patterns for word in normalize(p).split()}
@@ -111,12 +113,19 @@ class SafetyCheck:
 
     def signs_in(self, text: str) -> tuple[WarningSign, ...]:
         """The signs `text` mentions, in the KB's order; () when none (or the KB has no safety section)."""
+        return tuple(sign for sign, _ in self.matches(text))
+
+    def matches(self, text: str) -> tuple[tuple[WarningSign, str], ...]:
+        """Each sign `text` mentions with the first of its patterns (as the KB wrote it) that matched."""
         if not self._rules:
             return ()
         sentences = [self._words(sentence) for sentence in _SENTENCE_END.split(text)]
-        return tuple(
-            sign for sign, patterns in self._rules if any(p <= words for p in patterns for words in sentences)
-        )
+        found = []
+        for sign, patterns in self._rules:
+            written = next((w for p, w in patterns if any(p <= words for words in sentences)), None)
+            if written is not None:
+                found.append((sign, written))
+        return tuple(found)
 
     def _words(self, sentence: str) -> set[str]:
         text = " " + normalize(_RATING.sub(r"\1 out of \2", sentence)) + " "

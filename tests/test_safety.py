@@ -232,6 +232,12 @@ def test_everyday_wordings_of_a_sign_are_caught(check: SafetyCheck, question: st
     assert sign in names(check, question)
 
 
+def test_matches_name_the_pattern_as_the_kb_wrote_it(check: SafetyCheck) -> None:
+    assert [(sign.name, pattern) for sign, pattern in check.matches("my legs feel numb. I have a fever")] == [
+        (LEGS, "numb leg"), (FEVER, "fever"),
+    ]
+
+
 def test_a_pain_rating_written_as_a_fraction_is_read_out(check: SafetyCheck) -> None:
     assert SEVERE in names(check, "my back pain is 10/10 today")
     assert names(check, "had back pain for 10 days, on and off") == []

@@ -80,6 +80,7 @@ _DOCTOR_CLEARED = re.compile(
     r"\b(doctor|doc|gp|physician)\b.*\b(said|says|told me)\b.*\b(fine|ok|okay|safe|go ahead|all clear)\b"
     r"|\b(doctor|doc|gp|physician) (cleared|checked|examined) me\b|\b(ive|i have|i|weve|we have|we) (seen|saw) (a|my|our|the) (doctor|doc|gp)\b"
 )
+_NEGATION = re.compile(r"\b(not|no|isnt|arent|dont|doesnt|didnt|cant|shouldnt|wont|never|yet)\b")  # "said it's not ok"
 _NOT_HELPFUL = frozenset({"that didnt help", "that did not help", "didnt help", "not helpful", "that wasnt helpful",
                           "wrong answer", "thats wrong", "thats not what i asked", "not what i asked",
                           "thats not it", "not what i meant", "thats not what i meant"})
@@ -171,7 +172,7 @@ class Conversation:
             return self._say("Sorry about that. Try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
-        if self.warned and _DOCTOR_CLEARED.search(said):
+        if self.warned and _DOCTOR_CLEARED.search(said) and not _NEGATION.search(said):
             self.warned = ()
             if "?" not in text:
                 return self._say("Good to hear that a doctor has seen you. Ask me anything you like.", width)

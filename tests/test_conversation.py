@@ -209,6 +209,13 @@ def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:
     assert said(chat, "how long is it").startswith("How long does a couples massage last?")
 
 
+def test_a_doctor_who_said_no_keeps_the_reminders() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "I can't feel my legs")
+    assert "Good to hear" not in said(chat, "my doctor said it's not ok yet")
+    assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
+
+
 def test_a_doctor_mentioned_without_a_warning_sign_is_a_question_as_usual() -> None:
     assert "Good to hear" not in said(Conversation(Matcher(load_kb())), "my doctor said it's fine")
 

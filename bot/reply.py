@@ -16,6 +16,10 @@ SUGGESTIONS = 3
 # When the two best entries both clear the threshold and lie this close, the bot asks which one
 # was meant rather than guessing.
 AMBIGUITY_MARGIN = 2.0
+# After a safety notice, a topic is offered for later only when it scores at least this share of
+# the threshold: "my legs have gone numb" shares a word or two with some entries, and topics that
+# score 3 or 6 are noise beside the notice.
+HELD_TOPIC_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,8 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
     score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
+    if warnings:  # topics for later: only those the question is about, not whatever scored above 0
+        ranked = tuple(c for c in ranked if c.score >= matcher.threshold * HELD_TOPIC_SHARE)
     unexplained = () if ambiguous else matcher.unexplained_terms(text)
     return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import Matcher, load_kb
+from bot import Matcher, load_kb, reply_to
 from bot.conversation import COMMANDS, Conversation, sections
 from bot.render import plain
 from bot.smalltalk import small_talk
@@ -228,6 +228,15 @@ def test_safety_notice_with_the_default_kb() -> None:
     reply = said(Conversation(Matcher(load_kb())), "my legs feel numb, can massage help my back?")
     assert reply.startswith("Please read this first.\nYou mentioned numbness or weakness in the legs.")
     assert "emergency services" in reply
+
+
+def test_after_a_notice_only_topics_the_question_is_about_are_offered() -> None:
+    matcher = Matcher(load_kb())
+    unrelated = reply_to(matcher, "my legs have gone numb since yesterday")
+    assert unrelated.warnings and unrelated.score and unrelated.score > 0 and unrelated.suggestions == ()
+    related = reply_to(matcher, "I have a fever, can couples massage relieve back pain?")
+    assert related.suggestions[0].entry.id == "faq-back-pain-relief"
+    assert all(c.score >= matcher.threshold / 2 for c in related.suggestions)
 
 
 def test_a_notice_with_no_topics_to_offer_ends_with_the_notice() -> None:

@@ -76,11 +76,17 @@ _NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them
                            "not those", "none of those", "none of these", "neither of these", "neither one",
                            "not really", "no none of them", "no neither"})
 # After a warning sign, "my doctor checked me and said it's fine" ends the reminders (normalized text).
+# Said in so many words, not pieced together: "my friend said it's fine" and "I'm going to see a
+# doctor" must not end the reminders.
+_DOCTOR = r"(doctor|doc|dr|gp|physician)"
 _DOCTOR_CLEARED = re.compile(
-    r"\b(doctor|doc|gp|physician)\b.*\b(said|says|told me)\b.*\b(fine|ok|okay|safe|go ahead|all clear)\b"
-    r"|\b(doctor|doc|gp|physician) (cleared|checked|examined) me\b|\b(ive|i have|i|weve|we have|we) (seen|saw) (a|my|our|the) (doctor|doc|gp)\b"
+    rf"\b((my|the|a|our) )?{_DOCTOR} (said|says|told me|told us) (that )?(its|it is|im|i am|were|we are|everything is) "
+    r"(fine|ok|okay|safe|all good|all clear)\b"
+    rf"|\b(my|the|a|our) {_DOCTOR} (has )?(checked|examined|cleared|seen|saw) (me|us)\b"
+    rf"|\b(ive|i have|weve|we have|i|we) (seen|saw|been to|visited) (a|my|our|the) {_DOCTOR}\b"
+    rf"|\b{_DOCTOR} gave (me|us) the (all clear|go ahead|ok)\b|\ball clear from (my|the|a) {_DOCTOR}\b"
 )
-_NEGATION = re.compile(r"\b(not|no|isnt|arent|dont|doesnt|didnt|cant|shouldnt|wont|never|yet)\b")  # "said it's not ok"
+_NEGATION = re.compile(r"\b(not|never|isnt|arent|wasnt|werent|hasnt|havent|dont|doesnt|didnt|cant|shouldnt|wont|yet|stop)\b")
 _NOT_HELPFUL = frozenset({"that didnt help", "that did not help", "didnt help", "not helpful", "that wasnt helpful",
                           "wrong answer", "thats wrong", "thats not what i asked", "not what i asked",
                           "thats not it", "not what i meant", "thats not what i meant"})
@@ -173,6 +179,8 @@ class Conversation:
         if said in _MORE:
             return self._more(width)
         if self.warned and _DOCTOR_CLEARED.search(said) and not _NEGATION.search(said):
+            if self.matcher.safety_check().signs_in(text):
+                return self._ask(text, width)  # a new sign in the same breath: its notice, reminders kept
             self.warned = ()
             if "?" not in text:
                 return self._say("Good to hear that a doctor has seen you. Ask me anything you like.", width)

@@ -209,11 +209,35 @@ def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:
     assert said(chat, "how long is it").startswith("How long does a couples massage last?")
 
 
-def test_a_doctor_who_said_no_keeps_the_reminders() -> None:
+@pytest.mark.parametrize(
+    "line",
+    ["a doctor has seen me", "my dr said it's fine", "I've been to the doctor, all good", "doctor said it's fine, no need to worry"],
+)
+def test_ways_of_saying_a_doctor_has_seen_you(line: str) -> None:
     chat = Conversation(Matcher(load_kb()))
     said(chat, "I can't feel my legs")
-    assert "Good to hear" not in said(chat, "my doctor said it's not ok yet")
+    assert said(chat, line).startswith("Good to hear") and not chat.warned
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "my doctor said it's not ok yet", "my doctor said it wasn't fine", "i haven't seen a doctor but my friend said it's fine",
+        "I'm going to see a doctor tomorrow, my wife says it's fine", "my doctor said to stop, but my friend told me it's ok",
+    ],
+)
+def test_lines_that_do_not_say_a_doctor_has_seen_you_keep_the_reminders(line: str) -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "I can't feel my legs")
+    assert "Good to hear" not in said(chat, line)
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
+
+
+def test_a_new_sign_beside_the_doctor_gets_its_notice() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "I can't feel my legs")
+    assert said(chat, "my doctor said it's fine, but now I have a fever").startswith("Please read this first.\nYou mentioned fever.")
+    assert chat.warned
 
 
 def test_a_doctor_mentioned_without_a_warning_sign_is_a_question_as_usual() -> None:

@@ -326,6 +326,7 @@ class _FileReader:
         notice: str | None = None
         signs: list[WarningSign] | None = None
         ignore: tuple[str, ...] | None = ()
+        ignore_node: yaml.Node | None = None
         items = self.mapping_items(loader, node)
         for key, key_node, value_node in items:
             if key == "notice":
@@ -333,14 +334,36 @@ class _FileReader:
             elif key == "signs":
                 signs = self.read_signs(loader, value_node)
             elif key == "ignore":
-                ignore = self.text_list(loader, "ignore", value_node)
+                ignore, ignore_node = self.text_list(loader, "ignore", value_node), value_node
             else:
                 self.problem(key_node, f"unknown safety field '{key}'{_did_you_mean(key, list(SAFETY_FIELDS))}")
         present = {key for key, _, _ in items}
         for required in sorted({"notice", "signs"} - present):
             self.problem(node, f"'safety' is missing '{required}'")
+        if signs is not None and ignore and isinstance(ignore_node, yaml.SequenceNode):
+            ignore = self.check_ignore(ignore, ignore_node.value, signs)
         if notice is not None and signs is not None and ignore is not None:
             self.result.safety = Safety(notice, tuple(signs), ignore)
+
+    def check_ignore(self, phrases: tuple[str, ...], nodes: list[yaml.Node], signs: list[WarningSign]) -> tuple[str, ...] | None:
+        """Ignore phrases must have words, and none may hold a whole pattern: that sign would never be seen."""
+        ok = True
+        for phrase, phrase_node in zip(phrases, nodes):
+            words = normalize(phrase)
+            if not words:
+                self.problem(phrase_node, f"ignore phrase {phrase!r} has no words")
+                ok = False
+                continue
+            hidden = next(
+                ((sign, p) for sign in signs for p in sign.patterns if f" {words} " in f" {normalize(p)} "), None
+            )
+            if hidden is not None:
+                self.problem(
+                    phrase_node,
+                    f"ignore phrase {phrase!r} would hide the pattern {hidden[1]!r} of the sign {hidden[0].name!r}",
+                )
+                ok = False
+        return phrases if ok else None
 
     def read_signs(self, loader: yaml.BaseLoader, node: yaml.Node) -> list[WarningSign] | None:
         if not self.safe(node):

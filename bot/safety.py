@@ -25,6 +25,7 @@ __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 _VOWELS = frozenset("aeiouy")
+_ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
 
 
@@ -119,7 +120,8 @@ class SafetyCheck:
         """Each sign `text` mentions with the first of its patterns (as the KB wrote it) that matched."""
         if not self._rules:
             return ()
-        sentences = [self._words(sentence) for sentence in _SENTENCE_END.split(text)]
+        # An ellipsis trails off ("my legs... they feel numb"); it does not end the sentence.
+        sentences = [self._words(sentence) for sentence in _SENTENCE_END.split(_ELLIPSIS.sub(" ", text))]
         found = []
         for sign, patterns in self._rules:
             written = next((w for p, w in patterns if any(p <= words for words in sentences)), None)

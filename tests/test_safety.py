@@ -11,6 +11,8 @@ from bot.evaluate import load_questions
 from bot.knowledge import Safety, WarningSign
 from bot.safety import SafetyCheck, warning_signs
 
+from conftest import run_faqbot
+
 LEGS = "numbness or weakness in the legs"
 BLADDER = "loss of bladder or bowel control, or blood in the urine"
 FEVER = "fever"
@@ -195,7 +197,8 @@ def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCh
     assert names(check, "should I empty my bladder before the massage") == []
     assert names(check, "I don't have a fever but I fell off a ladder") == [FALL]  # only the phrase goes
     assert names(check, "My back hurts. Fell yesterday. Can couples massage help?") == [FALL]
-    assert names(check, "my legs aren't numb, just sore") == []  # a negation the KB lists
+    assert names(check, "i'm not on any blood thinners, is deep tissue ok?") == []  # a negation the KB lists
+    assert names(check, "my feet aren't numb but my legs are") == [LEGS]  # not every negation: this one hides a sign
     assert names(check, "she fell pregnant last year, is massage ok now") == []
     assert names(check, "i cant sleep because of stress, will couples massage help me relax?") == []  # no pain named
 
@@ -209,6 +212,18 @@ def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
     safety = load_kb(tmp_path).safety
     assert warning_signs(safety, "I fell asleep on the sofa") == ()
     assert [sign.name for sign in warning_signs(safety, "I fell on the ice")] == ["a fall"]
+
+
+def test_an_ignore_phrase_that_would_hide_a_pattern_or_has_no_words_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        "safety:\n  notice: See a doctor.\n  ignore: [fell, '!!!', fell asleep]\n  signs:\n    - name: a fall\n"
+        "      patterns: [fell off, bad fall]\nentries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
+        encoding="utf-8",
+    )
+    result = run_faqbot("--kb", "kb.yaml", "validate", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "kb.yaml:3:12: ignore phrase 'fell' would hide the pattern 'fell off' of the sign 'a fall'" in result.stderr
+    assert "kb.yaml:3:18: ignore phrase '!!!' has no words" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -226,6 +241,8 @@ def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
         ("my calf is swollen and red and hurts", CLOT),
         ("had a c-section 3 weeks ago, can my husband massage my back", CLOT),
         ("i cant sleep, my back hurts", SEVERE),
+        ("my legs... they feel numb", LEGS),  # an ellipsis does not end the sentence
+        ("I fell for about two metres off a ladder", FALL),  # no idiom in the ignore list hides it
     ],
 )
 def test_everyday_wordings_of_a_sign_are_caught(check: SafetyCheck, question: str, sign: str) -> None:

@@ -24,7 +24,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 18  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 19  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 

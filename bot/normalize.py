@@ -130,7 +130,7 @@ class Analyzer:
                 if key:
                     self._rules[key] = replacement
                     # Typed without its g ("my back is killin me"), as chat often is.
-                    dropped_g[tuple(w[:-1] if len(w) > 4 and w.endswith("ing") else w for w in key)] = replacement
+                    dropped_g[tuple(w[:-1] if len(w) > 5 and w.endswith("ing") else w for w in key)] = replacement  # not "thing"
         for key, replacement in dropped_g.items():
             self._rules.setdefault(key, replacement)
         self._compile()

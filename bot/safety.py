@@ -135,10 +135,11 @@ class SafetyCheck:
             while phrase in text:
                 text = text.replace(phrase, " ")
         spelt = text.split()
-        words = set(map(self._stem_word, spelt))
+        stems = [self._stem_word(word) for word in spelt]
+        words = set(stems)
         if not self._typos:
             return words
-        unknown = {w for w in spelt if self._stem_word(w) not in self._vocabulary} | (words - self._vocabulary)
+        unknown = {w for w, s in zip(spelt, stems) if s not in self._vocabulary} | (words - self._vocabulary)
         # A letter typed twice in a short word ("leggs", "numbb"), found among the patterns' own
         # spellings, so that "feel" or "good" costs no stemming.
         held_keys = {

@@ -33,6 +33,7 @@ __all__ = ["LabeledQuestion", "Outcome", "Report", "load_questions", "evaluate"]
 class LabeledQuestion:
     text: str
     expected: tuple[str, ...]  # empty: out of scope
+    where: str = ""  # file:line:column of the item, for messages about it
 
     @property
     def in_scope(self) -> bool:
@@ -132,11 +133,16 @@ def _share(flags: object) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
+_ITEM_KEYS = ("q", "expect")
+
+
 def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
-    """Read a labeled question set; a malformed one raises FaqbotError naming the file and item."""
+    """Read a labeled question set; a malformed one raises FaqbotError naming file:line:column."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.SafeLoader("").construct_document(root) if root is not None else None
     except OSError as exc:
         raise FaqbotError(f"{path}: cannot read the question set: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -151,29 +157,40 @@ def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
         raise FaqbotError(f"{path}: expected a mapping with a 'questions' list")
     if not items:
         raise FaqbotError(f"{path}: the question set has no questions")
+    item_nodes = [value for key, value in root.value if key.value == "questions"][-1].value  # the last, as YAML reads it
     questions = []
-    for number, item in enumerate(items, 1):
+    for number, (item, node) in enumerate(zip(items, item_nodes), 1):
+        where = f"{path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+        if isinstance(item, dict) and (stray := [str(key) for key in item if key not in _ITEM_KEYS]):
+            raise FaqbotError(f"{where}: question {number}: unknown key {stray[0]!r} (an item has 'q' and 'expect')")
         expect = item.get("expect", "missing") if isinstance(item, dict) else "missing"
-        text = item.get("q") if isinstance(item, dict) else None
+        question = item.get("q") if isinstance(item, dict) else None
         if expect is None:
-            expected: tuple[str, ...] = ()
+            expected: tuple[str, ...] | None = ()
         elif isinstance(expect, str) and expect != "missing":
             expected = (expect,)
         elif isinstance(expect, list) and expect and all(isinstance(e, str) for e in expect):
             expected = tuple(expect)
         else:
-            expected = None  # type: ignore[assignment]
-        if not isinstance(text, str) or expected is None:
-            raise FaqbotError(f"{path}: question {number}: needs 'q' (text) and 'expect' (an id, a list of ids, or null)")
-        questions.append(LabeledQuestion(text, expected))
+            expected = None
+        if not isinstance(question, str) or expected is None:
+            raise FaqbotError(f"{where}: question {number}: needs 'q' (text) and 'expect' (an id, a list of ids, or null)")
+        questions.append(LabeledQuestion(question, expected, where))
     return tuple(questions)
 
 
 def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, threshold: float | None = None) -> Report:
     """Score every question; `threshold` overrides the matcher's own (for sweeps)."""
-    unknown = sorted({e for q in questions for e in q.expected if e not in matcher.kb})
-    if unknown:
-        raise FaqbotError(f"the question set expects ids the KB does not have: {', '.join(unknown)}")
+    first_use: dict[str, str] = {}  # an unknown id, and where the set first expects it
+    for question in questions:
+        for expected in question.expected:
+            if expected not in matcher.kb:
+                first_use.setdefault(expected, question.where)
+    if first_use:
+        (first, where), *others = first_use.items()
+        also = f" (also {', '.join(sorted(other for other, _ in others))})" if others else ""
+        prefix = f"{where}: " if where else ""
+        raise FaqbotError(f"{prefix}the question set expects an id the KB does not have: {first}{also}")
     cut = matcher.threshold if threshold is None else threshold
     check = matcher.safety_check()
     return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut, bool(check.signs_in(q.text))) for q in questions))

@@ -70,9 +70,26 @@ def test_eval_says_in_one_line_why_a_set_cannot_be_read(tmp_path: Path) -> None:
 
 
 def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
-    questions = write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: no-such-entry\n")
-    result = run_faqbot("eval", str(questions))
-    assert result.returncode == 2 and "no-such-entry" in result.stderr and "Traceback" not in result.stderr
+    questions = write(
+        tmp_path / "q.yaml",
+        "questions:\n  - q: hi\n    expect: faq-how-long\n  - q: there\n    expect: [no-such-entry, faq-how-long]\n"
+        "  - q: again\n    expect: also-missing\n",
+    )
+    result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and not result.stdout
+    assert result.stderr == (  # where the first one is, so the author can go straight to it
+        "faqbot: q.yaml:4:5: the question set expects an id the KB does not have: no-such-entry (also also-missing)\n"
+    )
+
+
+def test_eval_names_the_item_a_problem_is_in(tmp_path: Path) -> None:
+    misspelt = write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: null\n  - q: there\n    expcet: faq-how-long\n")
+    result = run_faqbot("eval", "q.yaml", cwd=tmp_path)  # a misspelt key would silently drop the label
+    assert result.returncode == 2
+    assert result.stderr == "faqbot: q.yaml:4:5: question 2: unknown key 'expcet' (an item has 'q' and 'expect')\n"
+    write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: null\n  - just a string\n")
+    result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("faqbot: q.yaml:4:5: question 2: needs 'q' (text) and 'expect'")
 
 
 def test_the_shipped_tune_set_meets_its_floors_through_the_cli() -> None:
@@ -117,7 +134,9 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert "Why" not in run_faqbot("ask", "--explain", "hello").stdout  # small talk: nothing was matched
     record = json.loads(run_faqbot("ask", "--json", "--explain", "what is effleurage").stdout)
     why = record["explain"]
-    assert why["id"] == record["id"] == "technique-swedish-strokes"
+    assert why["id"] == record["id"] == "technique-swedish-strokes" and why["warning_signs"] == []
+    held_record = json.loads(run_faqbot("ask", "--json", "--explain", "my legs feel numb, can massage help my back?").stdout)
+    assert held_record["explain"]["warning_signs"] == [{"sign": "numbness or weakness in the legs", "pattern": "numb leg"}]
     assert {w["word"] for w in why["words"]} == {"effleurage"} and why["words"][0]["found_in"] == "phrasing"
     story = run_faqbot("ask", "--explain", "we just moved flats, how long does a couples massage last?")
     flats = next(line for line in story.stdout.splitlines() if line.strip().startswith("flats"))

@@ -206,10 +206,14 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         if log is not None:
             log.record(reply)
         why = matcher.explain(question) if args.explain and not reply.small_talk else None
+        # The sign and the KB pattern that held the answer back: what an author checks a false alarm by.
+        held_by = matcher.safety_check().matches(question) if args.explain and reply.warnings else []
         if args.json:
             record = reply.to_json()
             if args.explain:
                 record["explain"] = why.to_json() if why else None
+                if record["explain"] is not None:
+                    record["explain"]["warning_signs"] = [{"sign": s.name, "pattern": p} for s, p in held_by]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             if reply.notice:
@@ -219,7 +223,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(explanation_text(why))
                 verdict = "answered" if reply.answered else "not answered"
                 if reply.warnings:
-                    matched = "; ".join(f"{sign.name}: \"{pattern}\"" for sign, pattern in matcher.safety_check().matches(question))
+                    matched = "; ".join(f"{sign.name}: \"{pattern}\"" for sign, pattern in held_by)
                     verdict += f": it mentions a warning sign ({matched}), so the notice comes instead of an answer"
                 out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
         return reply

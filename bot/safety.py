@@ -1,7 +1,8 @@
 """Spot the warning signs a KB's `safety:` section names, so that the notice can come before any answer.
 
-A pattern matches when every one of its words appears in one sentence of the question, in any
-order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb"
+A pattern matches when every one of its words appears in one sentence of the question (or in a
+sentence and the one before, when it opens by pointing back: "My leg is acting up. It feels
+numb."), in any order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb"
 and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb",
 "feaver", "bladdder", "leggs"), or with a vowel wrong past its first letters ("fevar", "cancar"),
 counts as the pattern word it misspells, compared both as typed and as a stem. Patterns are
@@ -27,6 +28,8 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 _VOWELS = frozenset("aeiouy")
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
+# A sentence opening with one of these goes on about the one before: "My leg is acting up. It feels numb."
+_BACK_REFERENCES = frozenset({"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both"})
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -121,7 +124,13 @@ class SafetyCheck:
         if not self._rules:
             return ()
         # An ellipsis trails off ("my legs... they feel numb"); it does not end the sentence.
-        sentences = [self._words(sentence) for sentence in _SENTENCE_END.split(_ELLIPSIS.sub(" ", text))]
+        sentences: list[set[str]] = []
+        for sentence in _SENTENCE_END.split(_ELLIPSIS.sub(" ", text)):
+            words = self._words(sentence)
+            opening = normalize(sentence).split()[:1]
+            if sentences and opening and opening[0] in _BACK_REFERENCES:
+                words |= sentences[-1]
+            sentences.append(words)
         found = []
         for sign, patterns in self._rules:
             written = next((w for p, w in patterns if any(p <= words for words in sentences)), None)

@@ -269,6 +269,12 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
     assert FALL in names(check, "Quick question. I fell off a ladder, and now my back hurts. Can massage help?")
 
 
+def test_a_sentence_that_points_back_is_read_with_the_one_before(check: SafetyCheck) -> None:
+    assert LEGS in names(check, "My leg has been acting up. It feels numb, can massage help?")
+    assert LEGS in names(check, "my legs are weird lately. they go numb when I sit. is that normal")
+    assert names(check, "My legs are tired from hiking. My partner feels numb about it all.") == []  # no pointing back
+
+
 def test_a_kb_without_a_safety_section_never_warns() -> None:
     assert SafetyCheck(None).signs_in("I can't feel my legs") == ()
     assert SafetyCheck(None).notice is None

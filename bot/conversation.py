@@ -87,6 +87,10 @@ _DOCTOR_CLEARED = re.compile(
     rf"|\b{_DOCTOR} gave (me|us) the (all clear|go ahead|ok)\b|\ball clear from (my|the|a) {_DOCTOR}\b"
 )
 _NEGATION = re.compile(r"\b(not|never|isnt|arent|wasnt|werent|hasnt|havent|dont|doesnt|didnt|cant|shouldnt|wont|yet|stop)\b")
+# A visit dated well before the chat ("years ago", "last year") may predate what the user described.
+_LONG_AGO = re.compile(
+    r"\b(ago|last (year|month|summer|winter|spring|autumn|fall)|as a (kid|child|teen|teenager)|when i was|back in|in \d{4})\b"
+)
 _NOT_HELPFUL = frozenset({"that didnt help", "that did not help", "didnt help", "not helpful", "that wasnt helpful",
                           "wrong answer", "thats wrong", "thats not what i asked", "not what i asked",
                           "thats not it", "not what i meant", "thats not what i meant"})
@@ -181,6 +185,12 @@ class Conversation:
         if self.warned and _DOCTOR_CLEARED.search(said) and not _NEGATION.search(said):
             if self.matcher.safety_check().signs_in(text):
                 return self._ask(text, width)  # a new sign in the same breath: its notice, reminders kept
+            if _LONG_AGO.search(said):
+                return self._say(
+                    "That visit may have been before what you described, so please have it checked now. "
+                    "I'll keep reminding you until a doctor has seen you about it.",
+                    width,
+                )
             self.warned = ()
             if "?" not in text:
                 return self._say("Good to hear that a doctor has seen you. Ask me anything you like.", width)

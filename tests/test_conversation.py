@@ -233,6 +233,14 @@ def test_lines_that_do_not_say_a_doctor_has_seen_you_keep_the_reminders(line: st
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
 
 
+@pytest.mark.parametrize("line", ["I saw a doctor years ago", "i saw a doctor last year", "my doctor checked me back in 2019"])
+def test_a_doctor_visit_long_ago_keeps_the_reminders(line: str) -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "my legs are numb")
+    assert said(chat, line).startswith("That visit may have been before what you described, so please have it checked")
+    assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
+
+
 def test_a_new_sign_beside_the_doctor_gets_its_notice() -> None:
     chat = Conversation(Matcher(load_kb()))
     said(chat, "I can't feel my legs")

@@ -1,13 +1,15 @@
 """Spot the warning signs a KB's `safety:` section names, so that the notice can come before any answer.
 
 A pattern matches when every one of its words appears in one sentence of the question (or in a
-sentence and the one before, when it opens by pointing back: "My leg is acting up. It feels
-numb."), in any order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel numb"
-and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped ("nummb",
-"feaver", "bladdder", "leggs"), or with a vowel wrong past its first letters ("fevar", "cancar"),
-counts as the pattern word it misspells, compared both as typed and as a stem. Patterns are
-data (knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB
-should list many plain ways of saying each sign.
+sentence and the one before, when it opens by pointing back: "My leg is acting up. It feels numb."),
+in any order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel
+numb" and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped
+("nummb", "feaver", "bladdder", "leggs"), or with a vowel wrong past its first letters ("fevar",
+"cancar"), counts as the pattern word it misspells, compared both as typed and as a stem. A word a
+negation denies ("my legs aren't numb or weak", "no pain at night") does not count, unless the
+pattern holds the negation ("can't feel leg") or the sentence turns ("my feet aren't numb but my
+legs are"). Patterns are data (knowledge/safety.yaml), never code; a missed sign is worse than an
+extra notice, so a KB should list many plain ways of saying each sign.
 """
 
 from __future__ import annotations
@@ -28,12 +30,59 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 _VOWELS = frozenset("aeiouy")
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
+# A word these deny is not a sign ("my legs aren't numb or weak"), unless the pattern holds the
+# negation itself ("can't feel leg") or the sentence turns ("my feet aren't numb but my legs are").
+_NEGATORS = frozenset(
+    "not no never isnt arent wasnt werent dont doesnt didnt havent hasnt hadnt without nor neither none "
+    "cant cannot wont wouldnt couldnt aint".split()
+)
+_NEGATION_FILLER = frozenset(
+    "really very at all any a an getting get feeling feel felt have having had got been being too so even ever "
+    "seem seems notice noticed".split()
+)
+_CONTRAST = frozenset("but though although however except yet whereas".split())
 # A sentence opening with one of these goes on about the one before: "My leg is acting up. It feels numb."
 _BACK_REFERENCES = frozenset({"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both"})
 
 
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in normalize(text).split())
+
+
+def _undenied(words: list[str]) -> list[str]:
+    """`words` less those a negation denies: "arent numb or weak" keeps "arent" and "or" only.
+
+    The word after a negation (past filler such as "feeling" or "any"), and words joined to it by
+    "or", "nor" or "and", are denied; the negation itself stays for patterns that hold it.
+
+    Examples
+    --------
+    >>> _undenied("my legs arent numb or weak".split())
+    ['my', 'legs', 'arent', 'or']
+    >>> _undenied("my feet arent numb but my legs are".split())  # a turn: the sign may be in the rest
+    ['my', 'feet', 'arent', 'numb', 'but', 'my', 'legs', 'are']
+    """
+    if _CONTRAST.intersection(words):
+        return words
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        kept.append(words[i])
+        if words[i] not in _NEGATORS:
+            i += 1
+            continue
+        i += 1
+        while i < len(words) and words[i] in _NEGATION_FILLER:
+            kept.append(words[i])
+            i += 1
+        while i < len(words) and words[i] not in _NEGATORS:
+            i += 1  # denied
+            if i + 1 < len(words) and words[i] in ("or", "nor", "and"):
+                kept.append(words[i])
+                i += 1
+            else:
+                break
+    return kept
 
 
 def _misspells(word: str, target: str) -> bool:
@@ -93,14 +142,22 @@ class SafetyCheck:
         self._stem_word = stem_word
         signs = safety.signs if safety else ()
         compiled = compile_patterns(safety) if patterns is None else patterns
-        # Each sign with its patterns as stem sets, beside the patterns as the KB wrote them.
-        self._rules: tuple[tuple[WarningSign, tuple[tuple[frozenset[str], str], ...]], ...] = tuple(
-            (sign, tuple((frozenset(p.split()), written) for p, written in zip(sign_patterns, sign.patterns) if p))
+        # Each sign with its patterns as stem sets, beside the patterns as the KB wrote them and
+        # whether they hold a negation (read from the written words: no stemmer needed).
+        self._rules: tuple[tuple[WarningSign, tuple[tuple[frozenset[str], str, bool], ...]], ...] = tuple(
+            (
+                sign,
+                tuple(
+                    (frozenset(p.split()), written, not _NEGATORS.isdisjoint(normalize(written).split()))
+                    for p, written in zip(sign_patterns, sign.patterns)
+                    if p
+                ),
+            )
             for sign, sign_patterns in zip(signs, compiled)
         )
         # Padded with spaces, so that a phrase is only taken out as whole words.
         self._ignored = tuple(f" {normalize(phrase)} " for phrase in (safety.ignore if safety else ()) if normalize(phrase))
-        self._vocabulary = frozenset(word for _, patterns in self._rules for p, _ in patterns for word in p)
+        self._vocabulary = frozenset(word for _, patterns in self._rules for p, _, _ in patterns for word in p)
         # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
         # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
         spellings = {word for sign in signs for p in sign.patterns for word in normalize(p).split()}
@@ -124,26 +181,39 @@ class SafetyCheck:
         if not self._rules:
             return ()
         # An ellipsis trails off ("my legs... they feel numb"); it does not end the sentence.
-        sentences: list[set[str]] = []
+        # Each sentence's words twice: all of them, for patterns that hold a negation, and less
+        # those a negation denies, for the others.
+        every: list[set[str]] = []
+        undenied: list[set[str]] = []
         for sentence in _SENTENCE_END.split(_ELLIPSIS.sub(" ", text)):
-            words = self._words(sentence)
-            opening = normalize(sentence).split()[:1]
-            if sentences and opening and opening[0] in _BACK_REFERENCES:
-                words |= sentences[-1]
-            sentences.append(words)
+            spelt = self._spelt(sentence)
+            words = self._words(spelt)
+            kept = _undenied(spelt)
+            plain = words if len(kept) == len(spelt) else self._words(kept)
+            if every and spelt and spelt[0] in _BACK_REFERENCES:
+                words, plain = words | every[-1], plain | undenied[-1]
+            every.append(words)
+            undenied.append(plain)
         found = []
         for sign, patterns in self._rules:
-            written = next((w for p, w in patterns if any(p <= words for words in sentences)), None)
+            written = next(
+                (w for p, w, negated in patterns if any(p <= words for words in (every if negated else undenied))),
+                None,
+            )
             if written is not None:
                 found.append((sign, written))
         return tuple(found)
 
-    def _words(self, sentence: str) -> set[str]:
+    def _spelt(self, sentence: str) -> list[str]:
+        """The sentence's words as normalized, with the phrases the KB ignores taken out."""
         text = " " + normalize(_RATING.sub(r"\1 out of \2", sentence)) + " "
         for phrase in self._ignored:
             while phrase in text:
                 text = text.replace(phrase, " ")
-        spelt = text.split()
+        return text.split()
+
+    def _words(self, spelt: list[str]) -> set[str]:
+        """The stems of `spelt`, and of the pattern words its typos stand for."""
         stems = [self._stem_word(word) for word in spelt]
         words = set(stems)
         if not self._typos:

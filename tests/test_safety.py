@@ -269,6 +269,37 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
     assert FALL in names(check, "Quick question. I fell off a ladder, and now my back hurts. Can massage help?")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my legs aren't numb or weak, can we massage my lower back?",
+        "my back pain is not getting worse, it's just stiff",
+        "it doesn't hurt at night, only in the morning",
+        "i never had cancer, is deep tissue ok",
+        "my husband doesn't have chest pain, just a sore back",
+        "I don't have any numbness in my legs",
+    ],
+)
+def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: str) -> None:
+    assert names(check, question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "sign"),
+    [
+        ("I can't feel my legs", LEGS),  # the pattern holds the negation
+        ("I have no feeling in my legs", LEGS),
+        ("I don't feel anything in my legs", LEGS),
+        ("I don't know why my legs are numb", LEGS),  # the negation denies "know", not "numb"
+        ("my feet aren't numb but my legs are", LEGS),  # the sentence turns: the rest may hold the sign
+        ("the pain won't go away and keeps getting worse", SEVERE),
+        ("I have fallen and hurt my back", FALL),
+    ],
+)
+def test_a_negation_near_a_sign_does_not_hide_it(check: SafetyCheck, question: str, sign: str) -> None:
+    assert sign in names(check, question)
+
+
 def test_a_sentence_that_points_back_is_read_with_the_one_before(check: SafetyCheck) -> None:
     assert LEGS in names(check, "My leg has been acting up. It feels numb, can massage help?")
     assert LEGS in names(check, "my legs are weird lately. they go numb when I sit. is that normal")

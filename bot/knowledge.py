@@ -62,7 +62,7 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
 
     entries: list[Entry] = []
     first_seen: dict[str, Problem] = {}
-    related_refs: list[tuple[str, str, Problem]] = []
+    related_refs: list[tuple[str | None, str, Problem]] = []
     kb_values: dict[str, tuple[str, Path]] = {}
     safety: tuple[Safety, Path] | None = None
     synonyms: dict[str, tuple[str, ...]] = {}
@@ -107,6 +107,8 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
                 related_refs.extend((entry_id, r, doc.related_spots[(entry_id, r)]) for r in maybe_entry.related)
 
     known = list(first_seen)
+    for doc in parsed:
+        related_refs.extend(doc.orphan_related)
     for owner, target, spot in related_refs:
         if target == owner:
             problems.append(_at(spot, "'related' lists the entry itself", owner))
@@ -152,6 +154,8 @@ class _ParsedFile:
     # Entries with problems of their own, by id: still counted for duplicate ids and 'related'.
     broken_ids: list[tuple[str, Problem]] = field(default_factory=list)
     broken_related: list[tuple[str, str, Problem]] = field(default_factory=list)  # (id, target, where)
+    # 'related' of entries with no usable id: still checked, so that one run reports every problem.
+    orphan_related: list[tuple[str | None, str, Problem]] = field(default_factory=list)
     kb_values: dict[str, str] = field(default_factory=dict)
     kb_spots: dict[str, Problem] = field(default_factory=dict)
     related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
@@ -477,13 +481,13 @@ class _FileReader:
                 valid = False
         if not valid:
             entry_id = values.get("id")
+            targets = values.get("related")
+            refs = [(str(t), self.spot(t_node)) for t, t_node in zip(targets, related_nodes)] if isinstance(targets, tuple) else []
             if isinstance(entry_id, str) and _KEBAB_ID.match(entry_id):
                 self.result.broken_ids.append((entry_id, self.spot(node)))
-                targets = values.get("related")
-                if isinstance(targets, tuple):
-                    self.result.broken_related.extend(
-                        (entry_id, str(target), self.spot(target_node)) for target, target_node in zip(targets, related_nodes)
-                    )
+                self.result.broken_related.extend((entry_id, target, where) for target, where in refs)
+            else:
+                self.result.orphan_related.extend((self.entry_id, target, where) for target, where in refs)
             return
         entry = Entry(**values)  # type: ignore[arg-type]
         self.result.entries.append((entry, self.spot(node)))

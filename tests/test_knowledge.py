@@ -646,3 +646,13 @@ def test_one_file_of_a_directory_kb_checked_alone_says_where_the_ids_may_be(tmp_
     assert load_kb(tmp_path / "kb")["a"].related == ("b",)
     [problem] = problems_of(tmp_path / "kb" / "a.yaml")
     assert "unknown id 'b'" in problem.message and "check the whole directory" in problem.message
+
+
+def test_an_entry_without_a_usable_id_still_has_its_related_ids_checked(tmp_path: Path) -> None:
+    """One run reports every problem: a bad id must not hide a bad 'related' beside it."""
+    text = "entries:\n  - id: Bad_Id\n    question: Q?\n    answer: A.\n    related: [nope]\n    source: S\n"
+    with pytest.raises(FaqbotError) as caught:
+        load_kb(write(tmp_path / "kb.yaml", text))
+    found = [(p.line, p.column, p.message.split(" (")[0]) for p in caught.value.problems]
+    assert (2, 9, "id 'Bad_Id' must be kebab-case: lowercase letters, digits and '-'") in found
+    assert (5, 15, "'related' names unknown id 'nope'") in found

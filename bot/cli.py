@@ -279,7 +279,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     from .evaluate import evaluate, load_questions
 
     matcher = _load(args)
-    report = evaluate(matcher, load_questions(args.questions))
+    report = evaluate(matcher, load_questions(args.questions, known_ids=frozenset(entry.id for entry in matcher.kb)))
     in_scope, out_of_scope = report.counts()
     failed = [
         f"{name} {value:.4f} is below {floor:g}"  # four places: 0.8467 must not read as 0.847

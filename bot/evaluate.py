@@ -16,7 +16,8 @@ expected id and a dash, as `technique-swedish-strokes` does for `technique-swedi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,8 +137,12 @@ def _share(flags: object) -> float:
 _ITEM_KEYS = ("q", "expect")
 
 
-def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
-    """Read a labeled question set; a malformed one raises FaqbotError naming file:line:column."""
+def load_questions(path: str | Path, *, known_ids: Collection[str] | None = None) -> tuple[LabeledQuestion, ...]:
+    """Read a labeled question set; a malformed one raises FaqbotError naming file:line:column.
+
+    Given the KB's `known_ids`, an expected id that is not among them is an error at its own place
+    in the file, with the nearest known id as a hint.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -159,6 +164,7 @@ def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
         raise FaqbotError(f"{path}: the question set has no questions")
     item_nodes = [value for key, value in root.value if key.value == "questions"][-1].value  # the last, as YAML reads it
     questions = []
+    unknown: list[tuple[str, str]] = []  # (id, where) of expected ids the KB lacks
     for number, (item, node) in enumerate(zip(items, item_nodes), 1):
         where = f"{path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
         if isinstance(item, dict) and (stray := [str(key) for key in item if key not in _ITEM_KEYS]):
@@ -176,7 +182,22 @@ def load_questions(path: str | Path) -> tuple[LabeledQuestion, ...]:
         if not isinstance(question, str) or expected is None:
             raise FaqbotError(f"{where}: question {number}: needs 'q' (text) and 'expect' (an id, a list of ids, or null)")
         questions.append(LabeledQuestion(question, expected, where))
+        if known_ids is not None:
+            unknown.extend((e, spot) for e, spot in zip(expected, _expect_spots(path, node)) if e not in known_ids)
+    if unknown:
+        (first, spot), others = unknown[0], len(unknown) - 1
+        close = difflib.get_close_matches(first, list(known_ids or ()), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        more = f"; {others} more unknown id{'s' if others > 1 else ''} after it" if others else ""
+        raise FaqbotError(f"{spot}: the KB has no entry '{first}'{hint}{more}")
     return tuple(questions)
+
+
+def _expect_spots(path: Path, item: yaml.Node) -> list[str]:
+    """file:line:column of each id an item's `expect` names, in order."""
+    value = next(v for k, v in item.value if k.value == "expect")
+    nodes = value.value if isinstance(value, yaml.SequenceNode) else [value]
+    return [f"{path}:{n.start_mark.line + 1}:{n.start_mark.column + 1}" for n in nodes]
 
 
 def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, threshold: float | None = None) -> Report:

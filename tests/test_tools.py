@@ -7,7 +7,10 @@ import stat
 import threading
 from pathlib import Path
 
-from bot import Matcher, load_kb, reply_to
+import pytest
+
+from bot import FaqbotError, Matcher, load_kb, reply_to
+from bot.evaluate import evaluate, load_questions
 from bot.unanswered import UnansweredLog
 
 from conftest import REPO_ROOT, run_faqbot, write
@@ -78,8 +81,19 @@ def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
     result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
     assert result.returncode == 2 and not result.stdout
     assert result.stderr == (  # where the first one is, so the author can go straight to it
-        "faqbot: q.yaml:4:5: the question set expects an id the KB does not have: no-such-entry (also also-missing)\n"
+        "faqbot: q.yaml:5:14: the KB has no entry 'no-such-entry'; 1 more unknown id after it\n"
     )
+    write(tmp_path / "q.yaml", "questions:\n  - q: what strokes\n    expect: technique-swedish-stroke\n")
+    result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
+    assert result.stderr == (
+        "faqbot: q.yaml:3:13: the KB has no entry 'technique-swedish-stroke' (did you mean 'technique-swedish-strokes'?)\n"
+    )
+
+
+def test_evaluate_rejects_unknown_ids_from_a_program_too(tmp_path: Path) -> None:
+    questions = load_questions(write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: [faq-how-long, nope]\n"))
+    with pytest.raises(FaqbotError, match=r"q\.yaml:2:5: the question set expects an id the KB does not have: nope"):
+        evaluate(Matcher(load_kb()), questions)
 
 
 def test_eval_names_the_item_a_problem_is_in(tmp_path: Path) -> None:

@@ -237,9 +237,13 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         raise FaqbotError("ask needs a QUESTION, or questions on stdin, one per line (see 'faqbot ask --help')")
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte that is not UTF-8 is no reason to stop
-    for number, line in enumerate(_lines(sys.stdin)):
-        if number and not args.json:
+    first = True
+    for line in _lines(sys.stdin):
+        if not args.json and not line.strip():
+            continue  # JSON keeps one record per line, for programs that pair them up; text skips blanks
+        if not first and not args.json:
             out.write("\n")
+        first = False
         answer(line)
         out.flush()
     return EXIT_OK

@@ -30,9 +30,9 @@ class UnansweredLog:
         self._broken = False
 
     def record(self, reply: Reply) -> None:
-        """Log `reply` if the bot declined it: not answers, small talk, or questions held for a safety
-        notice, none of which asks the KB's author for a new entry."""
-        if reply.answered or reply.small_talk or reply.warnings or self._broken:
+        """Log `reply` if the bot declined it: not answers, small talk, empty lines, or questions held
+        for a safety notice, none of which asks the KB's author for a new entry."""
+        if reply.answered or reply.small_talk or reply.warnings or not reply.query.strip() or self._broken:
             return
         best = reply.suggestions[0] if reply.suggestions else None
         line = json.dumps(

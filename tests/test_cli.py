@@ -224,6 +224,16 @@ def test_ask_text_batch_answers_each_line(kb: bot.KnowledgeBase) -> None:
     assert expected[2].entry is None
 
 
+def test_ask_batch_skips_blank_lines_in_text_and_keeps_them_in_json(tmp_path: Path) -> None:
+    log = tmp_path / "unanswered.jsonl"
+    text = run_faqbot("ask", "--log-unanswered", str(log), input="how long does it last\n\n   \nwhat is effleurage\n")
+    assert text.returncode == 0, text.stderr
+    assert "I'm not sure" not in text.stdout and text.stdout.count("\n\n") == 1  # two answers, one gap
+    records = run_faqbot("ask", "--json", "--log-unanswered", str(log), input="how long does it last\n\n").stdout.splitlines()
+    assert [json.loads(r)["score"] for r in records][1] is None and len(records) == 2  # paired with the input lines
+    assert not log.exists()  # an empty line asks the KB's author for nothing
+
+
 # --- a KB of your own ---------------------------------------------------------------------------------
 
 

@@ -53,6 +53,10 @@ def small_talk(text: str) -> str | None:
     words = said.split()
     if kind is None and 0 < len(words) <= 8 and all(w in _POLITE or w in _MARKER_WORDS for w in words):
         kind = next((kind for kind, markers in _MARKERS.items() if markers & set(words)), None)
+    if kind is None and len(words) > 1 and words[0] in _MARKERS[GREETING]:
+        # "hello, who are you?": the greeting opens what the rest says, if the rest is small talk too.
+        rest = words[2:] if words[1] == "there" else words[1:]
+        kind = next((kind for kind, phrases in _PHRASES.items() if " ".join(rest) in phrases), None)
     return kind
 
 

@@ -166,7 +166,9 @@ def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, exp
     [("that's great, thanks", "thanks"), ("thank u", "thanks"), ("ok thank you", "thanks"), ("cheers mate", "thanks"),
      ("thank you so much for the help", "thanks"), ("hi faqbot", "greeting"), ("how are you?", "greeting"),
      ("can you help me?", "help"), ("goodbye and thanks", "goodbye"), ("ok bye", "goodbye"), ("see you later", "goodbye"),
-     ("hi, how long does it last?", None), ("thanks, and how long is it?", None), ("good", None)],
+     ("hello, who are you?", "who"), ("hi there can you help me", "help"), ("hey whats your name", "who"),
+     ("hi, how long does it last?", None), ("thanks, and how long is it?", None), ("good", None),
+     ("hello who is the therapist", None)],
 )
 def test_small_talk_in_more_words_but_never_a_question(line: str, kind: str | None) -> None:
     assert small_talk(line) == kind

@@ -162,7 +162,9 @@ def load_questions(path: str | Path, *, known_ids: Collection[str] | None = None
         raise FaqbotError(f"{path}: expected a mapping with a 'questions' list")
     if not items:
         raise FaqbotError(f"{path}: the question set has no questions")
-    item_nodes = [value for key, value in root.value if key.value == "questions"][-1].value  # the last, as YAML reads it
+    # Each item's node, for its place in the file (under the last 'questions' key, as YAML reads it).
+    lists = [value for key, value in root.value if key.value == "questions"] if isinstance(root, yaml.MappingNode) else []
+    item_nodes = lists[-1].value if lists else []
     questions = []
     unknown: list[tuple[str, str]] = []  # (id, where) of expected ids the KB lacks
     for number, (item, node) in enumerate(zip(items, item_nodes), 1):

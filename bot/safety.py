@@ -5,11 +5,12 @@ sentence and the one before, when it opens by pointing back: "My leg is acting u
 in any order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel
 numb" and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped
 ("nummb", "feaver", "bladdder", "leggs"), or with a vowel wrong past its first letters ("fevar",
-"cancar"), counts as the pattern word it misspells, compared both as typed and as a stem. A word a
-negation denies ("my legs aren't numb or weak", "no pain at night") does not count, unless the
-pattern holds the negation ("can't feel leg") or the sentence turns ("my feet aren't numb but my
-legs are"). Patterns are data (knowledge/safety.yaml), never code; a missed sign is worse than an
-extra notice, so a KB should list many plain ways of saying each sign.
+"cancar"), counts as the pattern word it misspells, compared both as typed and as a stem. A sign the
+sentence ends by denying ("my legs aren't numb or weak", "I never had cancer, is deep tissue ok?")
+does not count, unless the pattern holds the negation ("can't feel leg"); anything after the denied
+word but a place or a question keeps it ("I didn't have a fever until yesterday"). Patterns are data
+(knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB should
+list many plain ways of saying each sign.
 """
 
 from __future__ import annotations
@@ -30,17 +31,17 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 _VOWELS = frozenset("aeiouy")
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
-# A word these deny is not a sign ("my legs aren't numb or weak"), unless the pattern holds the
-# negation itself ("can't feel leg") or the sentence turns ("my feet aren't numb but my legs are").
+# A sentence that ends by denying a sign is not a sign ("my legs aren't numb or weak", "I never had
+# cancer"). Only at its end: what follows a denied word mostly turns it round ("I didn't have a
+# fever until yesterday", "never had pain like this", "no bladder control"), and a missed sign is
+# worse than an extra notice.
 _NEGATORS = frozenset(
     "not no never isnt arent wasnt werent dont doesnt didnt havent hasnt hadnt without nor neither none "
     "cant cannot wont wouldnt couldnt aint".split()
-)
-_NEGATION_FILLER = frozenset(
-    "really very at all any a an getting get feeling feel felt have having had got been being too so even ever "
-    "seem seems notice noticed".split()
-)
-_CONTRAST = frozenset("but though although however except yet whereas".split())
+)  # two in one sentence deny nothing: "I can't stand up without feeling dizzy"
+_NEGATION_FILLER = frozenset("really very any a an getting feeling feel felt have having had got been being".split())
+_ASKING = frozenset("can could is are would will should do does did what whats how which when why where any so".split())
+_DENIAL_TAIL = re.compile(r"(at all|(in|on) (\w+ )?\w+)?")  # "no numbness in my legs", "not numb at all"
 # A sentence opening with one of these goes on about the one before: "My leg is acting up. It feels numb."
 _BACK_REFERENCES = frozenset({"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both"})
 
@@ -49,40 +50,37 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in normalize(text).split())
 
 
-def _undenied(words: list[str]) -> list[str]:
-    """`words` less those a negation denies: "arent numb or weak" keeps "arent" and "or" only.
+def _undenied(clauses: list[list[str]]) -> list[str]:
+    """A sentence's words (by clause, as split at commas) less a sign the sentence denies.
 
-    The word after a negation (past filler such as "feeling" or "any"), and words joined to it by
-    "or", "nor" or "and", are denied; the negation itself stays for patterns that hold it.
+    A negation, past filler such as "feeling" or "any", denies the next word and words joined to
+    it by "or" or "nor", when nothing follows them in their clause but "at all" or a place ("in my
+    legs"), and the next clause, if any, asks something ("..., can we still massage?").
 
     Examples
     --------
-    >>> _undenied("my legs arent numb or weak".split())
-    ['my', 'legs', 'arent', 'or']
-    >>> _undenied("my feet arent numb but my legs are".split())  # a turn: the sign may be in the rest
-    ['my', 'feet', 'arent', 'numb', 'but', 'my', 'legs', 'are']
+    >>> _undenied([c.split() for c in ("my legs arent numb or weak", "can we massage my back")])
+    ['my', 'legs', 'arent', 'or', 'can', 'we', 'massage', 'my', 'back']
+    >>> _undenied([c.split() for c in ("my feet arent numb", "my legs are")])  # the rest may hold the sign
+    ['my', 'feet', 'arent', 'numb', 'my', 'legs', 'are']
+    >>> _undenied([["i", "didnt", "have", "a", "fever", "until", "yesterday"]])  # it has one now
+    ['i', 'didnt', 'have', 'a', 'fever', 'until', 'yesterday']
     """
-    if _CONTRAST.intersection(words):
+    words = [word for clause in clauses for word in clause]
+    negations = [(c, n) for c, clause in enumerate(clauses) for n, word in enumerate(clause) if word in _NEGATORS]
+    if len(negations) != 1:
         return words
-    kept: list[str] = []
-    i = 0
-    while i < len(words):
-        kept.append(words[i])
-        if words[i] not in _NEGATORS:
-            i += 1
-            continue
+    (c, n), clause = negations[0], clauses[negations[0][0]]
+    i = n + 1
+    while i < len(clause) and clause[i] in _NEGATION_FILLER:
         i += 1
-        while i < len(words) and words[i] in _NEGATION_FILLER:
-            kept.append(words[i])
-            i += 1
-        while i < len(words) and words[i] not in _NEGATORS:
-            i += 1  # denied
-            if i + 1 < len(words) and words[i] in ("or", "nor", "and"):
-                kept.append(words[i])
-                i += 1
-            else:
-                break
-    return kept
+    denied = [i] if i < len(clause) else []
+    while denied and denied[-1] + 2 < len(clause) and clause[denied[-1] + 1] in ("or", "nor"):
+        denied.append(denied[-1] + 2)
+    asks_next = c + 1 == len(clauses) or clauses[c + 1][0] in _ASKING
+    if not denied or not asks_next or not _DENIAL_TAIL.fullmatch(" ".join(clause[denied[-1] + 1 :])):
+        return words
+    return [word for k, part in enumerate(clauses) for m, word in enumerate(part) if k != c or m not in denied]
 
 
 def _misspells(word: str, target: str) -> bool:
@@ -186,9 +184,10 @@ class SafetyCheck:
         every: list[set[str]] = []
         undenied: list[set[str]] = []
         for sentence in _SENTENCE_END.split(_ELLIPSIS.sub(" ", text)):
-            spelt = self._spelt(sentence)
+            clauses = self._clauses(sentence)
+            spelt = [word for clause in clauses for word in clause]
             words = self._words(spelt)
-            kept = _undenied(spelt)
+            kept = _undenied(clauses)
             plain = words if len(kept) == len(spelt) else self._words(kept)
             if every and spelt and spelt[0] in _BACK_REFERENCES:
                 words, plain = words | every[-1], plain | undenied[-1]
@@ -204,13 +203,17 @@ class SafetyCheck:
                 found.append((sign, written))
         return tuple(found)
 
-    def _spelt(self, sentence: str) -> list[str]:
-        """The sentence's words as normalized, with the phrases the KB ignores taken out."""
-        text = " " + normalize(_RATING.sub(r"\1 out of \2", sentence)) + " "
-        for phrase in self._ignored:
-            while phrase in text:
-                text = text.replace(phrase, " ")
-        return text.split()
+    def _clauses(self, sentence: str) -> list[list[str]]:
+        """The sentence's words as normalized, by clause, with the phrases the KB ignores taken out."""
+        clauses = []
+        for clause in sentence.split(","):
+            text = " " + normalize(_RATING.sub(r"\1 out of \2", clause)) + " "
+            for phrase in self._ignored:
+                while phrase in text:
+                    text = text.replace(phrase, " ")
+            if text.split():
+                clauses.append(text.split())
+        return clauses
 
     def _words(self, spelt: list[str]) -> set[str]:
         """The stems of `spelt`, and of the pattern words its typos stand for."""

@@ -273,11 +273,10 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
     "question",
     [
         "my legs aren't numb or weak, can we massage my lower back?",
-        "my back pain is not getting worse, it's just stiff",
-        "it doesn't hurt at night, only in the morning",
+        "my back pain is not getting worse",
         "i never had cancer, is deep tissue ok",
-        "my husband doesn't have chest pain, just a sore back",
         "I don't have any numbness in my legs",
+        "my legs are not numb at all",
     ],
 )
 def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: str) -> None:
@@ -292,8 +291,20 @@ def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: 
         ("I don't feel anything in my legs", LEGS),
         ("I don't know why my legs are numb", LEGS),  # the negation denies "know", not "numb"
         ("my feet aren't numb but my legs are", LEGS),  # the sentence turns: the rest may hold the sign
+        ("My feet aren't numb, my legs are.", LEGS),
         ("the pain won't go away and keeps getting worse", SEVERE),
         ("I have fallen and hurt my back", FALL),
+        # From a review that tried to make the denial rule miss a sign: each of these it once missed.
+        ("I have no bladder control", BLADDER),
+        ("I didn't have a fever until yesterday", FEVER),
+        ("I've never had a fever like this", FEVER),
+        ("never felt so weak in my legs", LEGS),
+        ("I can't sit without numbness in my legs", LEGS),  # two negations deny nothing
+        ("Isn't numbness in the legs serious?", LEGS),
+        ("I'm not feeling great and feverish", FEVER),
+        ("I can't empty my bladder", BLADDER),
+        ("I could not feel my feet this morning", LEGS),
+        ("I can barely feel my legs", LEGS),
     ],
 )
 def test_a_negation_near_a_sign_does_not_hide_it(check: SafetyCheck, question: str, sign: str) -> None:

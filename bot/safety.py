@@ -5,12 +5,13 @@ sentence and the one before, when it opens by pointing back: "My leg is acting u
 in any order and in any form that shares its stem: the pattern "numb legs" matches "my legs feel
 numb" and "numbness in my leg". A word typed with a letter doubled, missing, extra or swapped
 ("nummb", "feaver", "bladdder", "leggs"), or with a vowel wrong past its first letters ("fevar",
-"cancar"), counts as the pattern word it misspells, compared both as typed and as a stem. A sign the
-sentence ends by denying ("my legs aren't numb or weak", "I never had cancer, is deep tissue ok?")
-does not count, unless the pattern holds the negation ("can't feel leg"); anything after the denied
-word but a place or a question keeps it ("I didn't have a fever until yesterday"). Patterns are data
-(knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB should
-list many plain ways of saying each sign.
+"cancar"), counts as the pattern word it misspells, compared both as typed and as a stem. A plain
+denial does not count ("my legs aren't numb or weak", "no fever, can I still get a massage?"): one
+negation, the denied words ending their clause, and nothing after them but a question about
+something else. Anything more keeps the sign ("I didn't have a fever until yesterday", "it's not a
+clot, is it?", "My feet aren't numb. My legs are."), as does a pattern that holds the negation
+("can't feel leg"). Patterns are data (knowledge/safety.yaml), never code; a missed sign is worse
+than an extra notice, so a KB should list many plain ways of saying each sign.
 """
 
 from __future__ import annotations
@@ -31,17 +32,25 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
 _VOWELS = frozenset("aeiouy")
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
-# A sentence that ends by denying a sign is not a sign ("my legs aren't numb or weak", "I never had
-# cancer"). Only at its end: what follows a denied word mostly turns it round ("I didn't have a
-# fever until yesterday", "never had pain like this", "no bladder control"), and a missed sign is
-# worse than an extra notice.
-_NEGATORS = frozenset(
-    "not no never isnt arent wasnt werent dont doesnt didnt havent hasnt hadnt without nor neither none "
-    "cant cannot wont wouldnt couldnt aint".split()
-)  # two in one sentence deny nothing: "I can't stand up without feeling dizzy"
-_NEGATION_FILLER = frozenset("really very any a an getting feeling feel felt have having had got been being".split())
-_ASKING = frozenset("can could is are would will should do does did what whats how which when why where any so".split())
-_DENIAL_TAIL = re.compile(r"(at all|(in|on) (\w+ )?\w+)?")  # "no numbness in my legs", "not numb at all"
+# A plain denial is not a sign: "my legs aren't numb or weak", "no fever, can we still go?". Only
+# that plain: two reviews found real signs in near-denials ("I didn't have a fever until
+# yesterday", "I can hardly stand without feeling dizzy", "it's not a clot, is it?", "My feet
+# aren't numb. My legs are."), and a missed sign is worse than an extra notice.
+_DENIALS = frozenset("not no isnt arent dont doesnt havent hasnt".split())
+_NEGATIONS = _DENIALS | frozenset(
+    "never nor neither none nothing without wasnt werent didnt hadnt cant cannot wont wouldnt couldnt shouldnt "
+    "aint hardly barely unable impossible rarely cnt carnt cudnt coudnt dnt".split()
+)  # more than one in a sentence and it denies nothing: "I can't stand up without feeling dizzy"
+# Before the negation, these make it a hope, a guess or someone else's word: "hopefully it's not
+# cancer", "my doctor said it's not a clot".
+_HEDGES = frozenset(
+    "hope hoping hopefully pray praying tell afraid scared worried fear sure surely think thought probably "
+    "maybe perhaps likely said says told reckons".split()
+)
+_NEGATION_FILLER = frozenset("really very any a an getting feeling feel have having got been being".split())
+_ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
+# A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
+_POINTING = frozenset("it this that these those now why happening normal cause causing".split())
 # A sentence opening with one of these goes on about the one before: "My leg is acting up. It feels numb."
 _BACK_REFERENCES = frozenset({"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both"})
 
@@ -50,12 +59,14 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in normalize(text).split())
 
 
-def _undenied(clauses: list[list[str]]) -> list[str]:
-    """A sentence's words (by clause, as split at commas) less a sign the sentence denies.
+def _undenied(clauses: list[list[str]], *, asked: bool = False) -> list[str]:
+    """A sentence's words (by clause, as split at commas) less a sign the sentence plainly denies.
 
-    A negation, past filler such as "feeling" or "any", denies the next word and words joined to
-    it by "or" or "nor", when nothing follows them in their clause but "at all" or a place ("in my
-    legs"), and the next clause, if any, asks something ("..., can we still massage?").
+    The one negation of the sentence ("not", "no", "aren't"...), past filler such as "feeling" or
+    "any", denies the next word and words joined to it by "or", when they end their clause (or
+    "at all" does), nothing hoped or feared comes before it ("I hope it's not a clot"), and the
+    next clause, if any, asks a question of its own ("..., can we still massage?", not "is it?").
+    A sentence that is `asked` (it ends in "?") denies nothing in its last clause: "it's not a clot?"
 
     Examples
     --------
@@ -67,20 +78,31 @@ def _undenied(clauses: list[list[str]]) -> list[str]:
     ['i', 'didnt', 'have', 'a', 'fever', 'until', 'yesterday']
     """
     words = [word for clause in clauses for word in clause]
-    negations = [(c, n) for c, clause in enumerate(clauses) for n, word in enumerate(clause) if word in _NEGATORS]
+    negations = [(c, n) for c, clause in enumerate(clauses) for n, word in enumerate(clause) if word in _NEGATIONS]
     if len(negations) != 1:
         return words
     (c, n), clause = negations[0], clauses[negations[0][0]]
+    before = [word for part in clauses[:c] for word in part] + clause[:n]
+    if clause[n] not in _DENIALS or not _HEDGES.isdisjoint(before):
+        return words
     i = n + 1
     while i < len(clause) and clause[i] in _NEGATION_FILLER:
         i += 1
     denied = [i] if i < len(clause) else []
-    while denied and denied[-1] + 2 < len(clause) and clause[denied[-1] + 1] in ("or", "nor"):
+    while denied and denied[-1] + 2 < len(clause) and clause[denied[-1] + 1] == "or":
         denied.append(denied[-1] + 2)
-    asks_next = c + 1 == len(clauses) or clauses[c + 1][0] in _ASKING
-    if not denied or not asks_next or not _DENIAL_TAIL.fullmatch(" ".join(clause[denied[-1] + 1 :])):
+    rest = clause[denied[-1] + 1 :] if denied else []
+    if asked and c == len(clauses) - 1:
+        return words
+    if not denied or rest not in ([], ["at", "all"]) or not all(map(_asks_on_its_own, clauses[c + 1 :])):
         return words
     return [word for k, part in enumerate(clauses) for m, word in enumerate(part) if k != c or m not in denied]
+
+
+def _asks_on_its_own(words: list[str]) -> bool:
+    """Whether words after a denial ask something else ("can we still get a massage?"), not about
+    the sign ("is that normal?", "why now?") and not for reassurance ("is it?")."""
+    return len(words) > 3 and words[0] in _ASKING and _POINTING.isdisjoint(words)
 
 
 def _misspells(word: str, target: str) -> bool:
@@ -146,7 +168,7 @@ class SafetyCheck:
             (
                 sign,
                 tuple(
-                    (frozenset(p.split()), written, not _NEGATORS.isdisjoint(normalize(written).split()))
+                    (frozenset(p.split()), written, not _NEGATIONS.isdisjoint(normalize(written).split()))
                     for p, written in zip(sign_patterns, sign.patterns)
                     if p
                 ),
@@ -183,11 +205,18 @@ class SafetyCheck:
         # those a negation denies, for the others.
         every: list[set[str]] = []
         undenied: list[set[str]] = []
-        for sentence in _SENTENCE_END.split(_ELLIPSIS.sub(" ", text)):
+        text = _ELLIPSIS.sub(" ", text)
+        sentences = _SENTENCE_END.split(text)
+        ends = [*_SENTENCE_END.findall(text), ""]
+        spoken = [normalize(sentence).split() for sentence in sentences]
+        for number, sentence in enumerate(sentences):
             clauses = self._clauses(sentence)
             spelt = [word for clause in clauses for word in clause]
             words = self._words(spelt)
-            kept = _undenied(clauses)
+            # Denied only in a statement after which the message asks something else, if anything:
+            # "My feet aren't numb. My legs are." and "It's not cancer. Or is it?" keep their signs.
+            plain_denial = all(_asks_on_its_own(later) for later in spoken[number + 1 :] if later)
+            kept = _undenied(clauses, asked="?" in ends[number]) if plain_denial else spelt
             plain = words if len(kept) == len(spelt) else self._words(kept)
             if every and spelt and spelt[0] in _BACK_REFERENCES:
                 words, plain = words | every[-1], plain | undenied[-1]

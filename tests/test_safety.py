@@ -274,8 +274,8 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
     [
         "my legs aren't numb or weak, can we massage my lower back?",
         "my back pain is not getting worse",
-        "i never had cancer, is deep tissue ok",
-        "I don't have any numbness in my legs",
+        "no fever, can I still get a massage?",
+        "I'm not dizzy, can we try deep tissue tonight?",
         "my legs are not numb at all",
     ],
 )
@@ -305,6 +305,17 @@ def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: 
         ("I can't empty my bladder", BLADDER),
         ("I could not feel my feet this morning", LEGS),
         ("I can barely feel my legs", LEGS),
+        # From a second review, of a narrower rule.
+        ("I can hardly stand up without feeling dizzy", CHEST),
+        ("I've never been dizzy, why is this happening?", CHEST),
+        ("My feet aren't numb. My legs are.", LEGS),
+        ("My wife doesn't have cancer. I do.", "cancer"),
+        ("My legs aren't numb, when I sit for an hour they are", LEGS),
+        ("My leg aches behind the knee, it's not a clot, is it?", CLOT),
+        ("Hopefully it's not cancer", "cancer"),
+        ("my doctor said it's not cancer", "cancer"),
+        ("I haven't been dizzy, is that normal after a massage?", CHEST),
+        ("I cnt stand up without feeling dizzy", CHEST),
     ],
 )
 def test_a_negation_near_a_sign_does_not_hide_it(check: SafetyCheck, question: str, sign: str) -> None:

@@ -91,6 +91,11 @@ _NEGATION = re.compile(r"\b(not|never|isnt|arent|wasnt|werent|hasnt|havent|dont|
 _LONG_AGO = re.compile(
     r"\b(ago|last (year|month|summer|winter|spring|autumn|fall)|as a (kid|child|teen|teenager)|when i was|back in|in \d{4})\b"
 )
+# After a notice, the user may say it misread them: the reminders stop, as they asked.
+_NOT_MY_SIGN = frozenset({"i dont have that", "i dont have any of that", "i dont have any of those", "i dont have those",
+                          "i dont have it", "no i dont", "no i dont have that", "i didnt say that", "thats not what i said",
+                          "i never said that", "you misread me", "you misunderstood", "you misunderstood me",
+                          "false alarm", "thats a false alarm", "i said not", "i said i dont", "i said they arent"})
 _NOT_HELPFUL = frozenset({"that didnt help", "that did not help", "didnt help", "not helpful", "that wasnt helpful",
                           "wrong answer", "thats wrong", "thats not what i asked", "not what i asked",
                           "thats not it", "not what i meant", "thats not what i meant"})
@@ -182,6 +187,9 @@ class Conversation:
             return self._say("Sorry about that. Try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
+        if self.warned and said in _NOT_MY_SIGN:
+            self.warned = ()
+            return self._say("Sorry, I misread you: no more reminders. If such a sign does come, please see a doctor.", width)
         if self.warned and _DOCTOR_CLEARED.search(said) and not _NEGATION.search(said):
             if self.matcher.safety_check().signs_in(text):
                 return self._ask(text, width)  # a new sign in the same breath: its notice, reminders kept

@@ -243,6 +243,15 @@ def test_a_doctor_visit_long_ago_keeps_the_reminders(line: str) -> None:
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
 
 
+def test_saying_the_bot_misread_you_ends_the_reminders() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "my legs feel tired, not numb or anything like that")  # a denial too loose to trust: the notice
+    assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
+    assert said(chat, "No, I don't have that!").startswith("Sorry, I misread you: no more reminders.")
+    assert said(chat, "how long is it").startswith("How long does a couples massage last?")
+    assert "misread" not in said(Conversation(Matcher(load_kb())), "i dont have that")  # nothing to take back
+
+
 def test_a_new_sign_beside_the_doctor_gets_its_notice() -> None:
     chat = Conversation(Matcher(load_kb()))
     said(chat, "I can't feel my legs")

@@ -34,7 +34,7 @@ examples:
   faqbot                                   chat about the default knowledge base
   faqbot ask "how long does a couples massage last?"
   faqbot ask --json "what is swedish massage" | jq .answer
-  printf 'what is effleurage\\ncan friends book one\\n' | faqbot ask --json
+  printf 'what is effleurage\\ncan friends go together\\n' | faqbot ask --json
   faqbot ask --explain "knots in my back"  why it answers what it does
   faqbot import article.md -o my-kb.yaml   draft a knowledge base from an article
   faqbot validate my-kb.yaml               check a knowledge base you wrote

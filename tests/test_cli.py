@@ -120,6 +120,17 @@ def test_ask_help_has_an_example() -> None:
     assert re.search(r"example.*\n?.*faqbot ask ", result.stdout, re.IGNORECASE), result.stdout
 
 
+def test_every_question_in_the_help_examples_is_answered() -> None:
+    """The examples are a new user's first try: each question in them must get its answer."""
+    text = run_faqbot("--help").stdout
+    questions = re.findall(r'faqbot ask (?:--\w+ )*"([^"]+)"', text)
+    for piped in re.findall(r"printf '([^']+)' \| faqbot ask", text):
+        questions += [q for q in piped.split("\\n") if q]
+    assert len(questions) >= 4, text
+    for question in questions:
+        assert json.loads(run_faqbot("ask", "--json", question).stdout)["id"], question
+
+
 # --- ask ----------------------------------------------------------------------------------------------
 
 

@@ -187,7 +187,9 @@ class Conversation:
             return self._say("Sorry about that. Try asking in other words, or type /topics to see everything I know about.", width)
         if said in _MORE:
             return self._more(width)
-        if self.warned and said in _NOT_MY_SIGN:
+        if said in _NOT_MY_SIGN:
+            if not self.warned:
+                return self._say("OK. Ask me anything, or type /topics to see everything I know about.", width)
             self.warned = ()
             return self._say("Sorry, I misread you: no more reminders. If such a sign does come, please see a doctor.", width)
         if self.warned and _DOCTOR_CLEARED.search(said) and not _NEGATION.search(said):
@@ -214,6 +216,8 @@ class Conversation:
             self.warned = tuple(dict.fromkeys((*self.warned, *reply.warnings)))
         if reply.entry is not None:  # only without a notice: verdict() holds the answer when there is one
             return Turn(out + self._answer(reply.entry, width).fragments)
+        if self.warned and not reply.notice:  # a decline or "A or B?" recalls the sign as an answer does
+            out += reminder_fragments(self.warned, width)
         if self.log is not None:
             self.log.record(reply)
         if reply.ambiguous:
@@ -261,7 +265,8 @@ class Conversation:
 
     def _more(self, width: int) -> Turn:
         if self.last is None:
-            return self._say("/more follows an answer: it shows the topics related to it. Pick a number above, or ask again.", width)
+            then = "Pick a number above, or ask again." if self.offered else "Ask a question first."
+            return self._say(f"/more follows an answer: it shows the topics related to it. {then}", width)
         related = tuple(entry for entry in map(self.kb.get, self.last.related) if entry is not None)
         if not related:
             return self._say("That's all I have on that. Type /topics to see everything I know about.", width)

@@ -249,7 +249,21 @@ def test_saying_the_bot_misread_you_ends_the_reminders() -> None:
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
     assert said(chat, "No, I don't have that!").startswith("Sorry, I misread you: no more reminders.")
     assert said(chat, "how long is it").startswith("How long does a couples massage last?")
-    assert "misread" not in said(Conversation(Matcher(load_kb())), "i dont have that")  # nothing to take back
+    assert said(Conversation(Matcher(load_kb())), "i dont have that").startswith("OK.")  # nothing to take back
+
+
+def test_a_decline_after_a_warning_sign_recalls_it_too() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "I have a fever")
+    for line in ("how much does it cost", "can we still do a gentle massage?"):  # a decline, then "A or B?"
+        assert said(chat, line).startswith("Remember that you mentioned fever"), line
+
+
+def test_more_before_any_answer_says_what_to_do() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    assert " ".join(said(chat, "/more").split()).endswith("Ask a question first.")
+    said(chat, "is pilates good for my back")  # a decline with topics to pick from
+    assert " ".join(said(chat, "/more").split()).endswith("Pick a number above, or ask again.")
 
 
 def test_a_new_sign_beside_the_doctor_gets_its_notice() -> None:

@@ -48,6 +48,11 @@ _HEDGES = frozenset(
     "maybe perhaps likely said says told reckons".split()
 )
 _NEGATION_FILLER = frozenset("really very any a an getting feeling feel have having got been being".split())
+# Where a denied sign is: "no numbness in my legs", "no numb legs". Not a time ("not dizzy in the
+# morning" says it comes later in the day).
+_BODY = frozenset("leg legs foot feet toe toes back arm arms hand hands body bum butt buttocks groin thigh thighs "
+                  "calf calves knee knees hip hips".split())
+_DETERMINERS = frozenset("my his her their your our the both".split())
 _ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
 _POINTING = frozenset("it this that these those now why happening normal cause causing".split())
@@ -63,10 +68,11 @@ def _undenied(clauses: list[list[str]], *, asked: bool = False) -> list[str]:
     """A sentence's words (by clause, as split at commas) less a sign the sentence plainly denies.
 
     The one negation of the sentence ("not", "no", "aren't"...), past filler such as "feeling" or
-    "any", denies the next word and words joined to it by "or", when they end their clause (or
-    "at all" does), nothing hoped or feared comes before it ("I hope it's not a clot"), and the
-    next clause, if any, asks a question of its own ("..., can we still massage?", not "is it?").
-    A sentence that is `asked` (it ends in "?") denies nothing in its last clause: "it's not a clot?"
+    "any", denies the next word and words joined to it by "or", when they end their clause (or "at
+    all" or a part of the body does), nothing hoped or feared comes before it ("I hope it's not a
+    clot"), and the next clause, if any, asks a question of its own ("..., can we still massage?",
+    not "is it?"). A sentence that is `asked` (it ends in "?") denies nothing in its last clause:
+    "it's not a clot?"
 
     Examples
     --------
@@ -94,9 +100,17 @@ def _undenied(clauses: list[list[str]], *, asked: bool = False) -> list[str]:
     rest = clause[denied[-1] + 1 :] if denied else []
     if asked and c == len(clauses) - 1:
         return words
-    if not denied or rest not in ([], ["at", "all"]) or not all(map(_asks_on_its_own, clauses[c + 1 :])):
+    if not denied or not _ends_a_denial(rest) or not all(map(_asks_on_its_own, clauses[c + 1 :])):
         return words
     return [word for k, part in enumerate(clauses) for m, word in enumerate(part) if k != c or m not in denied]
+
+
+def _ends_a_denial(rest: list[str]) -> bool:
+    """Whether the words after a denied sign leave it denied: nothing, "at all", or where it is."""
+    if rest and rest[0] in ("in", "on"):
+        rest = rest[2:] if len(rest) > 2 and rest[1] in _DETERMINERS else rest[1:]
+        return len(rest) == 1 and rest[0] in _BODY
+    return rest in ([], ["at", "all"]) or (len(rest) == 1 and rest[0] in _BODY)
 
 
 def _asks_on_its_own(words: list[str]) -> bool:

@@ -277,6 +277,8 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
         "no fever, can I still get a massage?",
         "I'm not dizzy, can we try deep tissue tonight?",
         "my legs are not numb at all",
+        "no numbness in my legs",
+        "I am not feeling numb in my legs, is deep tissue ok?",
     ],
 )
 def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: str) -> None:
@@ -316,6 +318,8 @@ def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: 
         ("my doctor said it's not cancer", "cancer"),
         ("I haven't been dizzy, is that normal after a massage?", CHEST),
         ("I cnt stand up without feeling dizzy", CHEST),
+        ("I'm not dizzy in the morning", CHEST),  # a time, not a place: it comes later in the day
+        ("no numbness in my legs until today", LEGS),
     ],
 )
 def test_a_negation_near_a_sign_does_not_hide_it(check: SafetyCheck, question: str, sign: str) -> None:

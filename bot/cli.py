@@ -216,9 +216,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                     record["explain"]["warning_signs"] = [{"sign": s.name, "pattern": p} for s, p in held_by]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            if reply.notice:
-                out.write(plain(safety_fragments(reply.warnings, reply.notice, _width())) + "\n")
-            out.write(plain(reply_fragments(reply, _width())))
+            told = plain(reply_fragments(reply, _width()))
+            if reply.notice:  # then the topics for later, if any, a blank line below it
+                out.write(plain(safety_fragments(reply.warnings, reply.notice, _width())) + ("\n" if told else ""))
+            out.write(told)
             if why is not None:
                 out.write(explanation_text(why))
                 verdict = "answered" if reply.answered else "not answered"

@@ -445,6 +445,8 @@ def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase)
     assert reply["id"] is None and "faq-back-pain-relief" in [s["id"] for s in reply["suggestions"]]
     plain_question = json.loads(run_faqbot("ask", "--json", "how long does a couples massage last?").stdout)
     assert plain_question["safety"] is None and plain_question["ambiguous"] is False
+    alone = run_faqbot("ask", input="I have a fever\nhow long is it\n").stdout  # a notice with no topics for later
+    assert "emergency services now.\n\nHow long" in alone  # one blank line between replies, as between answers
 
 
 @pytest.mark.parametrize("question", ["", "   "])

@@ -1,4 +1,4 @@
-"""Small talk: greetings, thanks, goodbyes, "who are you?" and "help", and what to say back.
+"""Small talk: greetings, thanks, "ok", goodbyes, "who are you?" and "help", and what to say back.
 
 A message is small talk only when it is nothing else, once normalized: "hi, how long does it
 last?" is a question. The chat and `reply_to` (so `faqbot ask` and programs) share these, so that
@@ -12,7 +12,7 @@ from .normalize import normalize
 
 __all__ = ["GOODBYE", "HELP", "example_question", "small_talk", "small_talk_line"]
 
-GREETING, THANKS, GOODBYE, WHO, HELP = "greeting", "thanks", "goodbye", "who", "help"
+GREETING, THANKS, GOODBYE, WHO, HELP, NOTED = "greeting", "thanks", "goodbye", "who", "help", "noted"
 
 _PHRASES = {
     GREETING: frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there",
@@ -21,7 +21,9 @@ _PHRASES = {
     THANKS: frozenset({"thanks", "thank you", "thx", "ty", "cheers", "thanks a lot", "thank you very much",
                        "thanks very much", "thank you so much", "thanks so much", "many thanks", "ok thanks",
                        "okay thanks", "great thanks", "perfect thanks", "thanks that helps", "that helps",
-                       "that helped", "great", "perfect", "awesome", "cool", "nice", "ok", "okay"}),
+                       "that helped"}),
+    NOTED: frozenset({"ok", "okay", "great", "perfect", "awesome", "cool", "nice", "got it", "i see", "alright",
+                      "all right", "fair enough", "makes sense", "that makes sense", "good to know"}),
     GOODBYE: frozenset({"bye", "goodbye", "bye bye", "good bye", "see you", "see ya", "cya", "later",
                         "good night", "goodnight", "farewell", "thanks bye", "thank you bye", "see you later",
                         "see ya later", "talk later", "thats all", "thats all for now"}),
@@ -47,7 +49,7 @@ _MARKER_WORDS = frozenset().union(*_MARKERS.values())
 
 
 def small_talk(text: str) -> str | None:
-    """Which kind of small talk `text` is (GREETING, THANKS, GOODBYE, WHO, HELP), or None for a question."""
+    """Which kind of small talk `text` is (GREETING, THANKS, NOTED, GOODBYE, WHO, HELP), or None for a question."""
     said = normalize(text) or text.strip()  # "?" normalizes to nothing
     kind = next((kind for kind, phrases in _PHRASES.items() if said in phrases), None)
     words = said.split()
@@ -72,6 +74,8 @@ def small_talk_line(kind: str, kb: KnowledgeBase, *, chat: bool = False) -> str:
         return f"Hello! Ask me anything about {topic}" + (", or type /topics to see everything I know." if chat else ".")
     if kind == THANKS:
         return "You're welcome! Ask another question whenever you like."
+    if kind == NOTED:
+        return "Ask another question whenever you like."
     if kind == GOODBYE:
         return "Goodbye!"
     if kind == WHO:

@@ -154,7 +154,7 @@ def test_tips_lists_every_tip_once(tea: Conversation) -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [("hi", "Hello!"), ("Hello there!", "Hello!"), ("thanks", "You're welcome"), ("Thank you so much!", "welcome"),
-     ("who are you?", "faqbot"), ("help", "/topics"), ("?", "/quit")],
+     ("who are you?", "faqbot"), ("help", "/topics"), ("?", "/quit"), ("ok", "Ask another question")],
 )
 def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, expected: str) -> None:
     reply = said(tea, line)
@@ -168,7 +168,7 @@ def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, exp
      ("can you help me?", "help"), ("goodbye and thanks", "goodbye"), ("ok bye", "goodbye"), ("see you later", "goodbye"),
      ("hello, who are you?", "who"), ("hi there can you help me", "help"), ("hey whats your name", "who"),
      ("hi, how long does it last?", None), ("thanks, and how long is it?", None), ("good", None),
-     ("hello who is the therapist", None)],
+     ("hello who is the therapist", None), ("ok", "noted"), ("got it", "noted"), ("ok thanks", "thanks")],
 )
 def test_small_talk_in_more_words_but_never_a_question(line: str, kind: str | None) -> None:
     assert small_talk(line) == kind

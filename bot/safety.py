@@ -89,18 +89,17 @@ def _undenied(clauses: list[list[str]], *, asked: bool = False) -> list[str]:
         return words
     (c, n), clause = negations[0], clauses[negations[0][0]]
     before = [word for part in clauses[:c] for word in part] + clause[:n]
-    if clause[n] not in _DENIALS or not _HEDGES.isdisjoint(before):
+    if clause[n] not in _DENIALS or not _HEDGES.isdisjoint(before) or (asked and c == len(clauses) - 1):
         return words
     i = n + 1
     while i < len(clause) and clause[i] in _NEGATION_FILLER:
         i += 1
-    denied = [i] if i < len(clause) else []
-    while denied and denied[-1] + 2 < len(clause) and clause[denied[-1] + 1] == "or":
-        denied.append(denied[-1] + 2)
-    rest = clause[denied[-1] + 1 :] if denied else []
-    if asked and c == len(clauses) - 1:
+    if i == len(clause):
         return words
-    if not denied or not _ends_a_denial(rest) or not all(map(_asks_on_its_own, clauses[c + 1 :])):
+    denied = [i]
+    while denied[-1] + 2 < len(clause) and clause[denied[-1] + 1] == "or":
+        denied.append(denied[-1] + 2)
+    if not _ends_a_denial(clause[denied[-1] + 1 :]) or not all(map(_asks_on_its_own, clauses[c + 1 :])):
         return words
     return [word for k, part in enumerate(clauses) for m, word in enumerate(part) if k != c or m not in denied]
 

@@ -14,10 +14,10 @@ from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
 # Floors on both parts, a few points under the figures measured on the holdout part, to catch a
-# regression; docs/quality.md has the figures and the targets (95% answered correctly, 98% top-3),
-# which the holdout part does not reach yet. "Gets the right entry": the best-ranked entry is a
-# right one. "Answered correctly": the bot also clears the threshold and answers with it, rather
-# than declining or asking which of two was meant.
+# regression; docs/quality.md has the figures. The targets on the holdout part are asserted
+# below: top-3 and declined are met, answered correctly is not. "Gets the right entry": the
+# best-ranked entry is a right one. "Answered correctly": the bot also clears the threshold and
+# answers with it, rather than declining or asking which of two was meant.
 MIN_TOP1 = 0.86
 MIN_TOP3 = 0.95
 MIN_ANSWERED_CORRECTLY = 0.82
@@ -84,6 +84,21 @@ def test_out_of_scope_questions_are_declined(matcher: Matcher, part: str) -> Non
     answered = [(o.question.text, o.ranked[0].entry.id) for o in report.misses if not o.question.in_scope]
     # Holdout questions are not shown, so that nobody tunes against them by accident.
     assert report.declined >= MIN_DECLINED, answered if part == "tune" else len(answered)
+
+
+def test_holdout_meets_the_targets_for_top3_and_declined(matcher: Matcher) -> None:
+    report = evaluate(matcher, load_questions(QUESTIONS / "holdout.yaml"))
+    assert report.top3 >= 0.98
+    assert report.declined >= 0.90
+
+
+@pytest.mark.xfail(
+    strict=True,  # when it passes, this marker must go, and the docs with it
+    reason="83% on the holdout part: the words of the rest do not tell their entry (docs/matching.md)",
+)
+def test_holdout_meets_the_target_for_answered_correctly(matcher: Matcher) -> None:
+    report = evaluate(matcher, load_questions(QUESTIONS / "holdout.yaml"))
+    assert report.answered_correctly >= 0.95
 
 
 def test_every_entry_is_found_by_its_own_phrasings(matcher: Matcher) -> None:

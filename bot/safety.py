@@ -219,12 +219,10 @@ class SafetyCheck:
         every: list[set[str]] = []
         undenied: list[set[str]] = []
         text = _ELLIPSIS.sub(" ", text)
-        sentences = _SENTENCE_END.split(text)
         ends = [*_SENTENCE_END.findall(text), ""]
-        spoken = [normalize(sentence).split() for sentence in sentences]
-        for number, sentence in enumerate(sentences):
-            clauses = self._clauses(sentence)
-            spelt = [word for clause in clauses for word in clause]
+        by_sentence = [self._clauses(sentence) for sentence in _SENTENCE_END.split(text)]
+        spoken = [[word for clause in clauses for word in clause] for clauses in by_sentence]
+        for number, (clauses, spelt) in enumerate(zip(by_sentence, spoken)):
             words = self._words(spelt)
             # Denied only in a statement after which the message asks something else, if anything:
             # "My feet aren't numb. My legs are." and "It's not cancer. Or is it?" keep their signs.

@@ -51,15 +51,19 @@ _MARKER_WORDS = frozenset().union(*_MARKERS.values())
 def small_talk(text: str) -> str | None:
     """Which kind of small talk `text` is (GREETING, THANKS, NOTED, GOODBYE, WHO, HELP), or None for a question."""
     said = normalize(text) or text.strip()  # "?" normalizes to nothing
-    kind = next((kind for kind, phrases in _PHRASES.items() if said in phrases), None)
+    kind = _phrase_kind(said)
     words = said.split()
     if kind is None and 0 < len(words) <= 8 and all(w in _POLITE or w in _MARKER_WORDS for w in words):
         kind = next((kind for kind, markers in _MARKERS.items() if markers & set(words)), None)
     if kind is None and len(words) > 1 and words[0] in _MARKERS[GREETING]:
         # "hello, who are you?": the greeting opens what the rest says, if the rest is small talk too.
         rest = words[2:] if words[1] == "there" else words[1:]
-        kind = next((kind for kind, phrases in _PHRASES.items() if " ".join(rest) in phrases), None)
+        kind = _phrase_kind(" ".join(rest))
     return kind
+
+
+def _phrase_kind(said: str) -> str | None:
+    return next((kind for kind, phrases in _PHRASES.items() if said in phrases), None)
 
 
 def topic_of(kb: KnowledgeBase) -> str:

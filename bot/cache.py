@@ -24,7 +24,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 19  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 20  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -174,7 +174,7 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
     entries = tuple(
         (e.id, e.question, e.answer, e.source, e.alternates, e.tips, e.related, e.mentions) for e in kb.entries
     )
-    safety = (kb.safety.notice, tuple((s.name, s.patterns) for s in kb.safety.signs), kb.safety.ignore) if kb.safety else None
+    safety = (kb.safety.notice, tuple((s.name, s.patterns, s.notice) for s in kb.safety.signs), kb.safety.ignore) if kb.safety else None
     return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety)
 
 

@@ -31,7 +31,8 @@ ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
 FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")
 SAFETY_FIELDS = ("notice", "signs", "ignore")
-SIGN_FIELDS = ("name", "patterns")
+SIGN_FIELDS = ("name", "patterns")  # required; "notice" is optional
+SIGN_OPTIONAL = ("notice",)
 # Generous for any hand-written KB (the default one is under 100 kB), small enough to refuse a
 # file that would take minutes and gigabytes to parse.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -387,19 +388,21 @@ class _FileReader:
                 continue
             values: dict[str, object] = {}
             for key, key_node, value_node in self.mapping_items(loader, sign_node):
-                if key == "name":
+                if key in ("name", "notice"):
                     values[key] = self.text(loader, key, value_node)
                 elif key == "patterns":
                     values[key] = self.text_list(loader, key, value_node)
                 else:
-                    self.problem(key_node, f"unknown warning-sign field '{key}'{_did_you_mean(key, list(SIGN_FIELDS))}")
+                    self.problem(key_node, f"unknown warning-sign field '{key}'{_did_you_mean(key, [*SIGN_FIELDS, *SIGN_OPTIONAL])}")
                     ok = False
             for required in SIGN_FIELDS:
                 if required not in values:
                     self.problem(sign_node, f"warning sign is missing '{required}'")
                     ok = False
+            if "notice" in values and values["notice"] is None:
+                ok = False  # blank: reported by text()
             if ok and all(values.get(k) for k in SIGN_FIELDS):
-                signs.append(WarningSign(values["name"], values["patterns"]))  # type: ignore[arg-type]
+                signs.append(WarningSign(values["name"], values["patterns"], values.get("notice")))  # type: ignore[arg-type]
             elif values.get("patterns") == ():
                 self.problem(sign_node, "warning sign needs at least one pattern")
                 ok = False

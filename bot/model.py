@@ -6,7 +6,7 @@ YAML, so a KB restored from the index cache (bot/cache.py) never imports the YAM
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -39,10 +39,15 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class WarningSign:
-    """A sign that needs a doctor rather than an answer, and the words people use for it."""
+    """A sign that needs a doctor rather than an answer, and the words people use for it.
+
+    `notice`, when set, is said for this sign instead of the KB's general notice: "my doctor said no
+    massage" needs to hear "follow that advice", not that a symptom may be serious.
+    """
 
     name: str
     patterns: tuple[str, ...]
+    notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,21 @@ class Safety:
     notice: str
     signs: tuple[WarningSign, ...]
     ignore: tuple[str, ...] = ()
+
+    def notice_for(self, signs: Sequence[WarningSign]) -> str:
+        """What to say for `signs`: the general notice if any of them lacks its own, then each own notice once.
+
+        Examples
+        --------
+        >>> told = WarningSign("advice against massage", ("doctor said no massage",), "Follow that advice.")
+        >>> fever = WarningSign("fever", ("fever",))
+        >>> safety = Safety("See a doctor.", (fever, told))
+        >>> safety.notice_for([told]), safety.notice_for([fever, told])
+        ('Follow that advice.', 'See a doctor. Follow that advice.')
+        """
+        general = [self.notice] if any(sign.notice is None for sign in signs) else []
+        own = [sign.notice for sign in signs if sign.notice is not None]
+        return " ".join(dict.fromkeys([*general, *own]))
 
 
 @dataclass(frozen=True, slots=True)

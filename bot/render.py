@@ -171,10 +171,10 @@ def decline_fragments(suggestions: Sequence[Candidate], width: int = 80, unexpla
 
 
 def held_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
-    """After the safety notice, no answer: only the topics to read once a doctor has been seen."""
+    """After the safety notice, no answer: only the topics to read once a doctor says massage is OK."""
     if not suggestions:
         return []
-    return flow([("class:decline", "Nearest topics I can tell you about, for when a doctor has seen you:")], width) + list_fragments(
+    return flow([("class:decline", "Nearest topics I can tell you about, for when a doctor says massage is OK:")], width) + list_fragments(
         [c.entry for c in suggestions], width, numbered=True
     )
 
@@ -243,7 +243,7 @@ def _named(signs: Sequence[WarningSign]) -> str:
 
 def reminder_fragments(signs: Sequence[WarningSign], width: int = 80) -> Fragments:
     """One line before a later answer: the chat has not forgotten the warning signs mentioned earlier."""
-    return flow([("class:safety", f"Remember that you mentioned {_named(signs)}: please see a doctor before trying massage.")], width)
+    return flow([("class:safety", f"Remember that you mentioned {_named(signs)}: please check with a doctor before trying massage.")], width)
 
 
 def greeting_fragments(title: str | None, disclaimer: str | None, width: int = 80) -> Fragments:

@@ -86,7 +86,7 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     ranked = tuple(c for c in ranked_all if c.score > 0)
     check = matcher.safety_check()  # built from the index in microseconds; nothing to keep alive
     warnings = check.signs_in(text) if check.notice else ()
-    notice = check.notice if warnings else None
+    notice = check.safety.notice_for(warnings) if warnings and check.safety else None
     best, ambiguous = verdict(ranked, matcher.threshold, warned=bool(warnings))
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)

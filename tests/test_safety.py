@@ -6,7 +6,7 @@ import pytest
 
 from pathlib import Path
 
-from bot import load_kb
+from bot import Matcher, load_kb, reply_to
 from bot.evaluate import load_questions
 from bot.knowledge import Safety, WarningSign
 from bot.safety import SafetyCheck, warning_signs
@@ -335,3 +335,53 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before(check: SafetyCh
 def test_a_kb_without_a_safety_section_never_warns() -> None:
     assert SafetyCheck(None).signs_in("I can't feel my legs") == ()
     assert SafetyCheck(None).notice is None
+
+
+ADVICE = "a doctor's advice against massage"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my doctor said no massage, can my wife still rub my back?",
+        "My physio told me to avoid massage for six weeks. Can my husband do gentle strokes?",
+        "my GP says I shouldn't have a deep tissue massage, what about swedish?",
+        "the surgeon told me not to get massages until the stitches are out",
+        "my doctor advised against massage but my back is killing me",
+        "doc said to stay away from massages for now",
+    ],
+)
+def test_a_doctors_advice_against_massage_is_a_sign(check: SafetyCheck, question: str) -> None:
+    assert ADVICE in names(check, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my doctor said there's no problem with massage, which technique is best?",
+        "my doctor said there is no reason not to have a massage",
+        "my GP has nothing against massage",
+        "I don't have a doctor, can massage help my back?",
+        "should I see a doctor before a massage?",
+        "we are not a couple, is a massage allowed?",
+    ],
+)
+def test_a_doctors_word_for_massage_is_not_advice_against_it(check: SafetyCheck, question: str) -> None:
+    assert ADVICE not in names(check, question)
+
+
+def test_a_sign_with_its_own_notice_says_it_instead_of_the_general_one() -> None:
+    """Being told to follow a doctor's advice is not being told a symptom may be serious."""
+    matcher = Matcher(load_kb())
+    safety = matcher.kb.safety
+    assert safety is not None
+    advice = next(sign for sign in safety.signs if sign.name == ADVICE)
+    assert advice.notice is not None and "follow your doctor's advice" in advice.notice.lower()
+    alone = reply_to(matcher, "my doctor said no massage, can my wife still rub my back?")
+    assert alone.entry is None and alone.notice == advice.notice
+    both = reply_to(matcher, "my legs are numb and my doctor said no massage")
+    assert both.notice == f"{safety.notice} {advice.notice}"
+    shown = run_faqbot("ask", "my doctor said no massage, can my wife still rub my back?").stdout
+    assert "You mentioned a doctor's advice against massage." in shown
+    assert " ".join(advice.notice.split()) in " ".join(shown.split())
+    assert "emergency" not in shown  # the general notice is not said as well

@@ -82,6 +82,7 @@ def test_an_imported_kb_passes_the_schema(validator: Draft7Validator, tmp_path: 
         "synonyms:\n  open: [opening]\n",
         "safety:\n  notice: See a doctor.\n  signs: []\n",
         "safety:\n  notice: See a doctor.\n  ignore: [fell asleep]\n  signs: []\n",
+        "safety:\n  notice: See a doctor.\n  signs:\n    - name: a doctor's no\n      notice: Follow it.\n      patterns: [doctor no]\n",
         "title: T\nentries:\n",
         "entries:\n  - id: a1\n    question: Q?\n    answer: A.\n    source: S\n    tips:\n    alternates: []\n",
         "entries:\n  - id: a1\n    question: Q?\n    answer: A, not B.\n    source: S\n    mentions: [B]\n",
@@ -105,6 +106,7 @@ def test_files_the_validator_accepts_pass_the_schema(text: str, validator: Draft
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    related: [Not-Kebab]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    tips: ['  ']\n",
         "safety:\n  notice: N.\n  signs:\n    - name: fever\n      patterns: [hot]\n      level: high\n",
+        "safety:\n  notice: N.\n  signs:\n    - name: fever\n      notice: ''\n      patterns: [hot]\n",
         "safety:\n  notice: N.\n  ignore: fell asleep\n  signs:\n    - name: fall\n      patterns: [fell]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: [B, B]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: B\n",
@@ -123,6 +125,7 @@ def test_the_schema_names_exactly_the_fields_the_validator_knows(schema: dict[st
     assert set(schema["properties"]) == set(knowledge.FILE_FIELDS)
     assert set(entry["properties"]) == set(knowledge.ENTRY_FIELDS)
     assert set(entry["required"]) == set(knowledge.TEXT_FIELDS)
-    assert set(sign["properties"]) == set(sign["required"]) == set(knowledge.SIGN_FIELDS)
+    assert set(sign["required"]) == set(knowledge.SIGN_FIELDS)
+    assert set(sign["properties"]) == {*knowledge.SIGN_FIELDS, *knowledge.SIGN_OPTIONAL}
     assert set(schema["properties"]["safety"]["properties"]) == set(knowledge.SAFETY_FIELDS)
     assert schema["definitions"]["id"]["pattern"] == "^" + knowledge._KEBAB_ID.pattern.removesuffix(r"\Z") + "$"

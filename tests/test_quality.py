@@ -50,6 +50,7 @@ INDEPENDENT_COINCIDENCES = {
     "does massage release endorphins", "how do i know if im pressing too hard",  # later batches
     "benefits",  # a one-word query, written for the fourth batch
     "tapotement",  # a one-word query, written for the ninth batch; the KB has had it as an alternate since before
+    "pros of couples massage",  # written for the eleventh batch; a KB alternate since long before
 }
 
 

@@ -43,6 +43,7 @@ STOPWORDS = frozenset(
     ourselves ourself themself yourself yourselves no nope nah yep yup
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
+    proper reckon reckons reckoned kindly
     """.split()
 )
 

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
 from .matcher import DEFAULT_THRESHOLD, Matcher
@@ -154,7 +155,8 @@ def _read(path: Path, key: str, threshold: float) -> Matcher | None:
 
 
 def _write(path: Path, key: str, matcher: Matcher) -> None:
-    data = marshal.dumps((_MAGIC, key, _kb_to_data(matcher.kb), matcher._analyzer.rules, matcher._index()))
+    payload: Any = (_MAGIC, key, _kb_to_data(matcher.kb), matcher._analyzer.rules, matcher._index())  # builtins only, as marshal needs
+    data = marshal.dumps(payload)
     import tempfile  # only a cache miss writes
 
     try:
@@ -179,7 +181,7 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
 
 
 def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
-    entries, files, title, description, disclaimer, synonyms, safety = data  # type: ignore[misc]
+    entries, files, title, description, disclaimer, synonyms, safety = data
     return KnowledgeBase(
         entries=tuple(Entry(*fields) for fields in entries),  # type: ignore[attr-defined]
         files=tuple(Path(f) for f in files),  # type: ignore[attr-defined]

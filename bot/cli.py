@@ -69,21 +69,21 @@ def _share(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    kb_option = argparse.ArgumentParser(add_help=False)
+    kb_option = _Parser(add_help=False)
     kb_option.add_argument(
         "--kb", metavar="PATH", type=Path, default=argparse.SUPPRESS,
         help="a KB file or directory of *.yaml files (default: the built-in KB)",
     )
-    match_options = argparse.ArgumentParser(add_help=False)
+    match_options = _Parser(add_help=False)
     match_options.add_argument(
         "--threshold", type=_threshold, default=argparse.SUPPRESS, metavar="N",
         help=f"lowest score (0-100) that counts as an answer (default: {DEFAULT_THRESHOLD:g})",
     )
-    chat_options = argparse.ArgumentParser(add_help=False)
+    chat_options = _Parser(add_help=False)
     chat_options.add_argument(
         "--no-color", action="store_true", default=argparse.SUPPRESS, help="no colours (NO_COLOR is honoured too)"
     )
-    log_option = argparse.ArgumentParser(add_help=False)
+    log_option = _Parser(add_help=False)
     log_option.add_argument(
         "--log-unanswered", type=Path, metavar="FILE", default=argparse.SUPPRESS,
         help="append each declined question to FILE (JSON Lines, created 0600), for KB authors",

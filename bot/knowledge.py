@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from yaml.constructor import SafeConstructor
+
 from .errors import FaqbotError, Problem
 from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
 from .normalize import normalize
@@ -122,12 +124,15 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
     if problems:
         problems.sort(key=lambda p: (str(p.path), p.line, p.column))
         raise FaqbotError.from_problems(problems)
+    values = {key: value for key, (value, _) in kb_values.items()}
     return KnowledgeBase(
         entries=tuple(entries),
         files=tuple(files),
         synonyms=synonyms,
         safety=safety[0] if safety else None,
-        **{key: value for key, (value, _) in kb_values.items()},
+        title=values.get("title"),
+        description=values.get("description"),
+        disclaimer=values.get("disclaimer"),
     )
 
 
@@ -234,7 +239,7 @@ class _FileReader:
             loader.dispose()
         return self.result
 
-    def mapping_items(self, loader: yaml.BaseLoader, node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    def mapping_items(self, loader: SafeConstructor, node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
         """Keys and values of a mapping; non-text and duplicate keys are reported and skipped."""
         items: list[tuple[str, yaml.Node, yaml.Node]] = []
         seen: dict[str, int] = {}
@@ -258,7 +263,7 @@ class _FileReader:
         self.problem(node, f"the tag '{node.tag}' is not allowed (only plain YAML is loaded)")
         return False
 
-    def value(self, loader: yaml.BaseLoader, node: yaml.Node) -> object:
+    def value(self, loader: SafeConstructor, node: yaml.Node) -> object:
         """A scalar node's value by safe_load's rules; None for an unsafe tag (reported) or a non-scalar."""
         if not isinstance(node, yaml.ScalarNode) or not self.safe(node):
             return None
@@ -268,7 +273,7 @@ class _FileReader:
             self.problem(node, f"invalid value: {getattr(exc, 'problem', None) or exc}")
             return None
 
-    def read_file(self, loader: yaml.BaseLoader, root: yaml.Node) -> None:
+    def read_file(self, loader: SafeConstructor, root: yaml.Node) -> None:
         if not self.safe(root):
             return
         if not isinstance(root, yaml.MappingNode):
@@ -305,7 +310,7 @@ class _FileReader:
                 self.read_entry(loader, entry_node)
                 self.entry_id = None
 
-    def read_synonyms(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+    def read_synonyms(self, loader: SafeConstructor, node: yaml.Node) -> None:
         """`synonyms:` maps a word or phrase the KB uses to the other words people say for it."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, "'synonyms' must be a mapping: a KB word -> a list of words people use for it")
@@ -320,7 +325,7 @@ class _FileReader:
             normalized = tuple(v for v in dict.fromkeys(normalize(v) for v in variants) if v)
             self.result.synonyms.append((normalize(canonical), normalized, self.spot(key_node)))
 
-    def read_safety(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+    def read_safety(self, loader: SafeConstructor, node: yaml.Node) -> None:
         """`safety:` holds a `notice`, the warning `signs` (each a `name` and its `patterns`) and, optionally,
         phrases to `ignore`."""
         if not self.safe(node):
@@ -370,7 +375,7 @@ class _FileReader:
                 ok = False
         return phrases if ok else None
 
-    def read_signs(self, loader: yaml.BaseLoader, node: yaml.Node) -> list[WarningSign] | None:
+    def read_signs(self, loader: SafeConstructor, node: yaml.Node) -> list[WarningSign] | None:
         if not self.safe(node):
             return None
         if not isinstance(node, yaml.SequenceNode):
@@ -410,7 +415,7 @@ class _FileReader:
                 ok = False
         return signs if ok else None
 
-    def text(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> str | None:
+    def text(self, loader: SafeConstructor, key: str, node: yaml.Node) -> str | None:
         """A required non-blank text value, or None after reporting why not."""
         if not self.safe(node):
             return None
@@ -425,7 +430,7 @@ class _FileReader:
         self.problem(node, f"'{key}' must be text, not {shown}{hint}")
         return None
 
-    def text_list(self, loader: yaml.BaseLoader, key: str, node: yaml.Node) -> tuple[str, ...] | None:
+    def text_list(self, loader: SafeConstructor, key: str, node: yaml.Node) -> tuple[str, ...] | None:
         if not self.safe(node):
             return None
         if not isinstance(node, yaml.SequenceNode):
@@ -443,7 +448,7 @@ class _FileReader:
                 items.append(item)
         return tuple(items) if ok else None
 
-    def read_entry(self, loader: yaml.BaseLoader, node: yaml.Node) -> None:
+    def read_entry(self, loader: SafeConstructor, node: yaml.Node) -> None:
         if not self.safe(node):
             return
         if not isinstance(node, yaml.MappingNode):

@@ -78,7 +78,8 @@ def stem(word: str) -> str:
         import snowballstemmer
 
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
+    stemmed: str = stemmer.stemWord(word)
+    return stemmed
 
 
 def singular(word: str) -> str:

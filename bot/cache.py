@@ -25,7 +25,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 20  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 21  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -176,7 +176,11 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
     entries = tuple(
         (e.id, e.question, e.answer, e.source, e.alternates, e.tips, e.related, e.mentions) for e in kb.entries
     )
-    safety = (kb.safety.notice, tuple((s.name, s.patterns, s.notice) for s in kb.safety.signs), kb.safety.ignore) if kb.safety else None
+    safety = (
+        (kb.safety.notice, tuple((s.name, s.patterns, s.notice, s.within) for s in kb.safety.signs), kb.safety.ignore, dict(kb.safety.groups))
+        if kb.safety
+        else None
+    )
     return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety)
 
 
@@ -189,5 +193,5 @@ def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
         description=description,  # type: ignore[arg-type]
         disclaimer=disclaimer,  # type: ignore[arg-type]
         synonyms=synonyms,  # type: ignore[arg-type]
-        safety=Safety(safety[0], tuple(WarningSign(*s) for s in safety[1]), safety[2]) if safety else None,  # type: ignore[index]
+        safety=Safety(safety[0], tuple(WarningSign(*s) for s in safety[1]), safety[2], safety[3]) if safety else None,  # type: ignore[index]
     )

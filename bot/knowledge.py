@@ -32,9 +32,12 @@ LIST_FIELDS = ("alternates", "tips", "related", "mentions")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
 FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")
-SAFETY_FIELDS = ("notice", "signs", "ignore")
+SAFETY_FIELDS = ("notice", "signs", "ignore", "groups")
+_GROUP_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+_GROUP_REFERENCE = re.compile(r"<([^<>\s]*)>")
 SIGN_FIELDS = ("name", "patterns")  # required; "notice" is optional
-SIGN_OPTIONAL = ("notice",)
+SIGN_OPTIONAL = ("notice", "within")
+_WITHIN = ("sentence", "clause")
 # Generous for any hand-written KB (the default one is under 100 kB), small enough to refuse a
 # file that would take minutes and gigabytes to parse.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -327,7 +330,7 @@ class _FileReader:
 
     def read_safety(self, loader: SafeConstructor, node: yaml.Node) -> None:
         """`safety:` holds a `notice`, the warning `signs` (each a `name` and its `patterns`) and, optionally,
-        phrases to `ignore`."""
+        phrases to `ignore` and `groups` of words that patterns use as one ("<role>")."""
         if not self.safe(node):
             return
         if not isinstance(node, yaml.MappingNode):
@@ -337,12 +340,16 @@ class _FileReader:
         signs: list[WarningSign] | None = None
         ignore: tuple[str, ...] | None = ()
         ignore_node: yaml.Node | None = None
+        groups: dict[str, tuple[str, ...]] | None = {}
+        signs_node: yaml.Node | None = None
         items = self.mapping_items(loader, node)
         for key, key_node, value_node in items:
-            if key == "notice":
+            if key == "groups":
+                groups = self.read_groups(loader, value_node)
+            elif key == "notice":
                 notice = self.text(loader, "notice", value_node)
             elif key == "signs":
-                signs = self.read_signs(loader, value_node)
+                signs, signs_node = self.read_signs(loader, value_node), value_node
             elif key == "ignore":
                 ignore, ignore_node = self.text_list(loader, "ignore", value_node), value_node
             else:
@@ -352,8 +359,44 @@ class _FileReader:
             self.problem(node, f"'safety' is missing '{required}'")
         if signs is not None and ignore and isinstance(ignore_node, yaml.SequenceNode):
             ignore = self.check_ignore(ignore, ignore_node.value, signs)
-        if notice is not None and signs is not None and ignore is not None:
-            self.result.safety = Safety(notice, tuple(signs), ignore)
+        if signs is not None and groups is not None and isinstance(signs_node, yaml.SequenceNode):
+            signs = self.check_references(signs, signs_node.value, groups)
+        if notice is not None and signs is not None and ignore is not None and groups is not None:
+            self.result.safety = Safety(notice, tuple(signs), ignore, groups)
+
+    def read_groups(self, loader: SafeConstructor, node: yaml.Node) -> dict[str, tuple[str, ...]] | None:
+        """`groups:` maps a lowercase name to the words it stands for, each one word."""
+        if not self.safe(node):
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "'groups' must be a mapping of names to lists of words")
+            return None
+        groups: dict[str, tuple[str, ...]] | None = {}
+        for name, name_node, value_node in self.mapping_items(loader, node):
+            words = self.text_list(loader, name, value_node)
+            if not _GROUP_NAME.match(name):
+                self.problem(name_node, f"group name {name!r} must be lowercase letters, digits and '-'")
+            elif words == ():
+                self.problem(value_node, f"group {name!r} has no words")
+            elif words is not None and (several := next((w for w in words if len(normalize(w).split()) != 1), None)):
+                self.problem(value_node, f"group {name!r}: {several!r} is not one word")
+            elif words is not None and groups is not None:
+                groups[name] = words
+                continue
+            groups = None
+        return groups
+
+    def check_references(self, signs: list[WarningSign], nodes: list[yaml.Node], groups: dict[str, tuple[str, ...]]) -> list[WarningSign] | None:
+        """Every "<name>" in a pattern must be a group."""
+        ok = True
+        for sign, sign_node in zip(signs, nodes):
+            pattern_nodes = next(value.value for key, value in sign_node.value if key.value == "patterns")
+            for pattern, pattern_node in zip(sign.patterns, pattern_nodes):
+                for name in _GROUP_REFERENCE.findall(pattern):
+                    if name not in groups:
+                        self.problem(pattern_node, f"unknown group <{name}>{_did_you_mean(name, list(groups))}")
+                        ok = False
+        return signs if ok else None
 
     def check_ignore(self, phrases: tuple[str, ...], nodes: list[yaml.Node], signs: list[WarningSign]) -> tuple[str, ...] | None:
         """Ignore phrases must have words, and none may hold a whole pattern: that sign would never be seen."""
@@ -397,6 +440,11 @@ class _FileReader:
                     values[key] = self.text(loader, key, value_node)
                 elif key == "patterns":
                     values[key] = self.text_list(loader, key, value_node)
+                elif key == "within":
+                    values[key] = within = self.text(loader, key, value_node)
+                    if within is not None and within not in _WITHIN:
+                        self.problem(value_node, f"'within' must be 'sentence' or 'clause', not {within!r}")
+                        values[key] = None
                 else:
                     self.problem(key_node, f"unknown warning-sign field '{key}'{_did_you_mean(key, [*SIGN_FIELDS, *SIGN_OPTIONAL])}")
                     ok = False
@@ -404,10 +452,12 @@ class _FileReader:
                 if required not in values:
                     self.problem(sign_node, f"warning sign is missing '{required}'")
                     ok = False
-            if "notice" in values and values["notice"] is None:
-                ok = False  # blank: reported by text()
+            if any(key in values and values[key] is None for key in SIGN_OPTIONAL):
+                ok = False  # reported above
             if ok and all(values.get(k) for k in SIGN_FIELDS):
-                signs.append(WarningSign(values["name"], values["patterns"], values.get("notice")))  # type: ignore[arg-type]
+                signs.append(
+                    WarningSign(values["name"], values["patterns"], values.get("notice"), values.get("within", "sentence"))  # type: ignore[arg-type]
+                )
             elif values.get("patterns") == ():
                 self.problem(sign_node, "warning sign needs at least one pattern")
                 ok = False

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from .errors import FaqbotError
 
@@ -42,12 +43,15 @@ class WarningSign:
     """A sign that needs a doctor rather than an answer, and the words people use for it.
 
     `notice`, when set, is said for this sign instead of the KB's general notice: "my doctor said no
-    massage" needs to hear "follow that advice", not that a symptom may be serious.
+    massage" needs to hear "follow that advice", not that a symptom may be serious. `within`
+    "clause" keeps a pattern to one clause, for advice whose negation must be about the thing
+    itself: "my doctor recommended massage, not surgery" is not advice against it.
     """
 
     name: str
     patterns: tuple[str, ...]
     notice: str | None = None
+    within: Literal["sentence", "clause"] = "sentence"  # where a pattern's words must all be
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,12 @@ class Safety:
     notice: str
     signs: tuple[WarningSign, ...]
     ignore: tuple[str, ...] = ()
+    # Named word lists a pattern may use as one word: "<role> no <massage>" holds when one word of
+    # each list is there. They keep a long list ("doctor, GP, physio...") in one place.
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
 
     def notice_for(self, signs: Sequence[WarningSign]) -> str:
         """What to say for `signs`: the general notice if any of them lacks its own, then each own notice once.
@@ -71,11 +81,11 @@ class Safety:
         >>> fever = WarningSign("fever", ("fever",))
         >>> safety = Safety("See a doctor.", (fever, told))
         >>> safety.notice_for([told]), safety.notice_for([fever, told])
-        ('Follow that advice.', 'See a doctor. Follow that advice.')
+        ('Follow that advice.', 'See a doctor.\\n\\nFollow that advice.')
         """
         general = [self.notice] if any(sign.notice is None for sign in signs) else []
         own = [sign.notice for sign in signs if sign.notice is not None]
-        return " ".join(dict.fromkeys([*general, *own]))
+        return "\n\n".join(dict.fromkeys([*general, *own]))  # a paragraph each
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,10 +171,10 @@ def decline_fragments(suggestions: Sequence[Candidate], width: int = 80, unexpla
 
 
 def held_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
-    """After the safety notice, no answer: only the topics to read once a doctor says massage is OK."""
+    """After the safety notice, no answer: only the topics to read once a doctor has been seen."""
     if not suggestions:
         return []
-    return flow([("class:decline", "Nearest topics I can tell you about, for when a doctor says massage is OK:")], width) + list_fragments(
+    return flow([("class:decline", "Nearest topics I can tell you about, for when a doctor has seen you:")], width) + list_fragments(
         [c.entry for c in suggestions], width, numbered=True
     )
 
@@ -230,9 +230,11 @@ def source_fragments(entry: Entry, width: int = 80) -> Fragments:
 
 def safety_fragments(signs: Sequence[WarningSign], notice: str, width: int = 80) -> Fragments:
     """The notice to seek medical care, naming the warning signs the question mentioned."""
+    first, *more = notice.split("\n\n")  # a sign's own notice is a paragraph of its own
     return [
         ("class:safety.title", "Please read this first.\n"),
-        *flow([("class:safety", f"You mentioned {_named(signs)}."), ("class:safety", notice)], width),
+        *flow([("class:safety", f"You mentioned {_named(signs)}."), ("class:safety", first)], width),
+        *(fragment for paragraph in more for fragment in [("", "\n"), *flow([("class:safety", paragraph)], width)]),
     ]
 
 
@@ -243,7 +245,9 @@ def _named(signs: Sequence[WarningSign]) -> str:
 
 def reminder_fragments(signs: Sequence[WarningSign], width: int = 80) -> Fragments:
     """One line before a later answer: the chat has not forgotten the warning signs mentioned earlier."""
-    return flow([("class:safety", f"Remember that you mentioned {_named(signs)}: please check with a doctor before trying massage.")], width)
+    # Several signs named in one breath make a line nobody reads; they were each named when said.
+    what = f"that you mentioned {_named(signs)}" if len(signs) == 1 else "the warning signs you mentioned earlier"
+    return flow([("class:safety", f"Remember {what}: please check with a doctor before you act on any answer.")], width)
 
 
 def greeting_fragments(title: str | None, disclaimer: str | None, width: int = 80) -> Fragments:

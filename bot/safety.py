@@ -10,15 +10,18 @@ denial does not count ("my legs aren't numb or weak", "no fever, can I still get
 negation, the denied words ending their clause, and nothing after them but a question about
 something else. Anything more keeps the sign ("I didn't have a fever until yesterday", "it's not a
 clot, is it?", "My feet aren't numb. My legs are."), as does a pattern that holds the negation
-("can't feel leg"). Patterns are data (knowledge/safety.yaml), never code; a missed sign is worse
-than an extra notice, so a KB should list many plain ways of saying each sign.
+("can't feel leg"). A pattern may name a group of words ("<role> no massage": any one of the
+group's words will do), and a sign may keep its patterns to one clause (`within: clause`), for
+advice whose words must belong together. Patterns are data (knowledge/safety.yaml), never code;
+a missed sign is worse than an extra notice, so a KB should list many plain ways of saying each sign.
 """
 
 from __future__ import annotations
 
 import re
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -29,6 +32,7 @@ __all__ = ["SafetyCheck", "compile_patterns", "warning_signs"]
 
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?:\s|$)")
+_TITLE = re.compile(r"\b(dr|mr|mrs|ms|prof)\.", re.IGNORECASE)  # "Dr. Patel said no massage" is one sentence
 _VOWELS = frozenset("aeiouy")
 _ELLIPSIS = re.compile(r"\.{2,}|\u2026")
 _RATING = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")  # "10/10", read as "10 out of 10"
@@ -57,7 +61,12 @@ _ASKING = frozenset("can could is are would will should do does what whats how w
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
 _POINTING = frozenset("it this that these those now why happening normal cause causing".split())
 # A sentence opening with one of these goes on about the one before: "My leg is acting up. It feels numb."
-_BACK_REFERENCES = frozenset({"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both"})
+_BACK_REFERENCES = frozenset(
+    {"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both", "he", "hes", "she", "shes"}
+)
+# A sign matched `within: clause` (a doctor's "no massage": "my doctor recommended massage, not
+# surgery" is no sign) needs a pattern in one clause, which ends at a comma or at one of these.
+_CLAUSE_TURNS = frozenset("but though although however whereas except".split())
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -174,14 +183,22 @@ class SafetyCheck:
         self.safety = safety
         self._stem_word = stem_word
         signs = safety.signs if safety else ()
+        groups = safety.groups if safety else {}
         compiled = compile_patterns(safety) if patterns is None else patterns
-        # Each sign with its patterns as stem sets, beside the patterns as the KB wrote them and
-        # whether they hold a negation (read from the written words: no stemmer needed).
-        self._rules: tuple[tuple[WarningSign, tuple[tuple[frozenset[str], str, bool], ...]], ...] = tuple(
+        # Each sign with its patterns as the stems they need and the sets of alternatives ("gp|doctor")
+        # one of which they need, beside the patterns as the KB wrote them and whether they hold a
+        # negation (read from the written words: no stemmer needed).
+        self._rules: tuple[tuple[WarningSign, tuple[_Rule, ...]], ...] = tuple(
             (
                 sign,
                 tuple(
-                    (frozenset(p.split()), written, not _NEGATIONS.isdisjoint(normalize(written).split()))
+                    _Rule(
+                        frozenset(slot for slot in p.split() if "|" not in slot),
+                        tuple(frozenset(slot.split("|")) for slot in p.split() if "|" in slot),
+                        written,
+                        not _NEGATIONS.isdisjoint(_spelt(written, groups)),
+                        sign.within == "clause",
+                    )
                     for p, written in zip(sign_patterns, sign.patterns)
                     if p
                 ),
@@ -190,10 +207,13 @@ class SafetyCheck:
         )
         # Padded with spaces, so that a phrase is only taken out as whole words.
         self._ignored = tuple(f" {normalize(phrase)} " for phrase in (safety.ignore if safety else ()) if normalize(phrase))
-        self._vocabulary = frozenset(word for _, patterns in self._rules for p, _, _ in patterns for word in p)
+        self._by_clause = any(sign.within == "clause" for sign in signs)
+        self._vocabulary = frozenset(
+            word for _, rules in self._rules for rule in rules for word in rule.needed.union(*rule.choices)
+        )
         # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
         # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
-        spellings = {word for sign in signs for p in sign.patterns for word in normalize(p).split()}
+        spellings = {word for sign in signs for p in sign.patterns for word in _spelt(p, groups)}
         self._spellings = frozenset(spellings)
         self._typos = True
         self._misspellable: dict[str, tuple[str, ...]] = {}
@@ -215,10 +235,12 @@ class SafetyCheck:
             return ()
         # An ellipsis trails off ("my legs... they feel numb"); it does not end the sentence.
         # Each sentence's words twice: all of them, for patterns that hold a negation, and less
-        # those a negation denies, for the others.
+        # those a negation denies, for the others; and, for signs matched within a clause, each
+        # clause's words.
         every: list[set[str]] = []
+        by_clause: list[set[str]] = []
         undenied: list[set[str]] = []
-        text = _ELLIPSIS.sub(" ", text)
+        text = _ELLIPSIS.sub(" ", _TITLE.sub(r"\1", text))
         ends = [*_SENTENCE_END.findall(text), ""]
         by_sentence = [self._clauses(sentence) for sentence in _SENTENCE_END.split(text)]
         spoken = [[word for clause in clauses for word in clause] for clauses in by_sentence]
@@ -229,14 +251,17 @@ class SafetyCheck:
             plain_denial = all(_asks_on_its_own(later) for later in spoken[number + 1 :] if later)
             kept = _undenied(clauses, asked="?" in ends[number]) if plain_denial else spelt
             plain = words if len(kept) == len(spelt) else self._words(kept)
+            split = _turns(clauses) if self._by_clause else []
+            parts = [self._words(part) for part in split] if len(split) > 1 else [words]
             if every and spelt and spelt[0] in _BACK_REFERENCES:
-                words, plain = words | every[-1], plain | undenied[-1]
+                words, plain, parts[0] = words | every[-1], plain | undenied[-1], parts[0] | every[-1]
             every.append(words)
             undenied.append(plain)
+            by_clause.extend(parts)
         found = []
-        for sign, patterns in self._rules:
+        for sign, rules in self._rules:
             written = next(
-                (w for p, w, negated in patterns if any(p <= words for words in (every if negated else undenied))),
+                (rule.written for rule in rules if any(map(rule.holds, by_clause if rule.in_clause else every if rule.negated else undenied))),
                 None,
             )
             if written is not None:
@@ -281,9 +306,67 @@ class SafetyCheck:
 
 
 def compile_patterns(safety: Safety | None) -> tuple[tuple[str, ...], ...]:
-    """Each sign's patterns as their stems, space-joined: plain data, for the index cache."""
-    signs = safety.signs if safety else ()
-    return tuple(tuple(" ".join(sorted(_stems(p))) for p in sign.patterns) for sign in signs)
+    """Each sign's patterns as their stems, space-joined, alternatives "|"-joined: plain data, for the index cache.
+
+    Examples
+    --------
+    >>> sign = WarningSign("told", ("<role> said no massages",))
+    >>> compile_patterns(Safety("See a doctor.", (sign,), groups={"role": ("doctor", "GPs")}))
+    (('doctor|gps massag no said',),)
+    """
+    if safety is None:
+        return ()
+    return tuple(tuple(" ".join(sorted(_slots(p, safety.groups))) for p in sign.patterns) for sign in safety.signs)
+
+
+def _slots(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """A pattern's stems, with a group ("<role>") as one slot: its words' stems, "|"-joined."""
+    slots: set[str] = set()
+    for written in pattern.split():
+        name = _group_name(written)
+        if name in groups:
+            slots.add("|".join(sorted({stem(normalize(word)) for word in groups[name]})))
+        else:
+            slots |= _stems(written)
+    return slots
+
+
+def _group_name(written: str) -> str:
+    """"role" for "<role>"; "" for a plain word."""
+    return written[1:-1] if written.startswith("<") and written.endswith(">") else ""
+
+
+def _spelt(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A pattern's words as normalized, a group's words in its place."""
+    words = []
+    for written in pattern.split():
+        name = _group_name(written)
+        words += [normalize(w) for w in groups[name]] if name in groups else normalize(written).split()
+    return words
+
+
+def _turns(clauses: list[list[str]]) -> list[list[str]]:
+    """Clauses split further where the sentence turns ("but", "though"), for signs matched within a clause."""
+    parts: list[list[str]] = []
+    for clause in clauses:
+        parts.append([])
+        for word in clause:
+            if word in _CLAUSE_TURNS and parts[-1]:
+                parts.append([])
+            parts[-1].append(word)
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    needed: frozenset[str]  # stems that must all be there
+    choices: tuple[frozenset[str], ...]  # of each, one stem must be there
+    written: str  # the pattern as the KB wrote it
+    negated: bool  # it holds a negation: matched on every word of a sentence
+    in_clause: bool  # its sign is matched within one clause, on every word of it
+
+    def holds(self, words: set[str]) -> bool:
+        return self.needed <= words and all(not choice.isdisjoint(words) for choice in self.choices)
 
 
 def warning_signs(safety: Safety | None, text: str) -> tuple[WarningSign, ...]:

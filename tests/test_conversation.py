@@ -198,7 +198,7 @@ def test_safety_notice_comes_instead_of_the_answer_with_topics_to_pick(tea: Conv
     assert "80 degrees" in said(tea, "1")  # the topic is still there when asked for
     later = said(tea, "how do I brew green tea")
     assert "Please see a doctor" not in later  # not the whole notice again, only a reminder
-    assert " ".join(later.split()).startswith("Remember that you mentioned a burn: please check with a doctor before trying massage.")
+    assert " ".join(later.split()).startswith("Remember that you mentioned a burn: please check with a doctor before you act on any answer.")
 
 
 def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:

@@ -74,7 +74,7 @@ def test_a_later_answer_recalls_the_warning_sign() -> None:
     result = run_faqbot(input="what is swedish massage\nmy legs have gone numb\nwhat is swedish massage\n")
     first, later = result.stdout.split(kb["technique-swedish"].question)[1:]
     assert "Remember" not in first.split("Please read this first.")[0]  # no reminder before the sign
-    assert flat("Remember that you mentioned numbness or weakness in the legs: please check with a doctor") in flat(first)
+    assert flat("Remember that you mentioned numbness or weakness in the legs: please check with a doctor before you act on any answer") in flat(first)
     assert flat(kb["technique-swedish"].answer) in flat(later)
 
 

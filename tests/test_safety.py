@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pathlib import Path
@@ -38,6 +40,14 @@ def exact() -> SafetyCheck:
 
 def names(check: SafetyCheck, text: str) -> list[str]:
     return [sign.name for sign in check.signs_in(text)]
+
+
+def validation_errors(tmp_path: Path, kb_text: str) -> str:
+    """`faqbot validate` on a KB file holding `kb_text` and one entry: what it said, after checking it failed cleanly."""
+    (tmp_path / "kb.yaml").write_text(kb_text + "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n", encoding="utf-8")
+    result = run_faqbot("--kb", "kb.yaml", "validate", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    return result.stderr
 
 
 def test_the_default_kb_has_a_notice_to_seek_medical_care(check: SafetyCheck) -> None:
@@ -132,7 +142,14 @@ def test_every_pattern_catches_its_own_sign(check: SafetyCheck) -> None:
     assert safety is not None
     for sign in safety.signs:
         for pattern in sign.patterns:
-            assert sign.name in names(check, pattern), pattern
+            # Each word of each group the pattern uses in its place, the other groups' first words in theirs.
+            spellings = [
+                re.sub(r"<([a-z-]+)>", lambda m: word if m[1] == group else safety.groups[m[1]][0], pattern)
+                for group, words in safety.groups.items()
+                for word in (words if f"<{group}>" in pattern else ())
+            ] or [pattern]
+            for spelt in spellings:
+                assert sign.name in names(check, spelt), (pattern, spelt)
 
 
 def test_all_words_of_a_pattern_in_any_order_and_form() -> None:
@@ -215,15 +232,13 @@ def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
 
 
 def test_an_ignore_phrase_that_would_hide_a_pattern_or_has_no_words_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "kb.yaml").write_text(
+    errors = validation_errors(
+        tmp_path,
         "safety:\n  notice: See a doctor.\n  ignore: [fell, '!!!', fell asleep]\n  signs:\n    - name: a fall\n"
-        "      patterns: [fell off, bad fall]\nentries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
-        encoding="utf-8",
+        "      patterns: [fell off, bad fall]\n",
     )
-    result = run_faqbot("--kb", "kb.yaml", "validate", cwd=tmp_path)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "kb.yaml:3:12: ignore phrase 'fell' would hide the pattern 'fell off' of the sign 'a fall'" in result.stderr
-    assert "kb.yaml:3:18: ignore phrase '!!!' has no words" in result.stderr
+    assert "kb.yaml:3:12: ignore phrase 'fell' would hide the pattern 'fell off' of the sign 'a fall'" in errors
+    assert "kb.yaml:3:18: ignore phrase '!!!' has no words" in errors
 
 
 @pytest.mark.parametrize(
@@ -337,7 +352,7 @@ def test_a_kb_without_a_safety_section_never_warns() -> None:
     assert SafetyCheck(None).notice is None
 
 
-ADVICE = "a doctor's advice against massage"
+ADVICE = "a health professional's advice against massage"
 
 
 @pytest.mark.parametrize(
@@ -349,6 +364,12 @@ ADVICE = "a doctor's advice against massage"
         "the surgeon told me not to get massages until the stitches are out",
         "my doctor advised against massage but my back is killing me",
         "doc said to stay away from massages for now",
+        # From a review that tried to slip advice past the patterns:
+        "Dr. Patel said no massage for me.",  # "Dr." does not end the sentence
+        "My OB told me to skip massage for now.",
+        "My doctor says massage is off limits until the swelling goes down.",
+        "I asked my doctor. She said no massage for a month.",  # "she" points back to the doctor
+        "My doctor won't allow massage until I heal.",
     ],
 )
 def test_a_doctors_advice_against_massage_is_a_sign(check: SafetyCheck, question: str) -> None:
@@ -364,6 +385,11 @@ def test_a_doctors_advice_against_massage_is_a_sign(check: SafetyCheck, question
         "I don't have a doctor, can massage help my back?",
         "should I see a doctor before a massage?",
         "we are not a couple, is a massage allowed?",
+        # A negation or a refusal about something else: the advice must be in one clause.
+        "my doctor recommended massage, not surgery",
+        "my doctor said to avoid heavy lifting but massage is fine",
+        "my doctor said no more ibuprofen, can I get a massage instead?",
+        "my doctor is not against massage",
     ],
 )
 def test_a_doctors_word_for_massage_is_not_advice_against_it(check: SafetyCheck, question: str) -> None:
@@ -376,12 +402,43 @@ def test_a_sign_with_its_own_notice_says_it_instead_of_the_general_one() -> None
     safety = matcher.kb.safety
     assert safety is not None
     advice = next(sign for sign in safety.signs if sign.name == ADVICE)
-    assert advice.notice is not None and "follow your doctor's advice" in advice.notice.lower()
+    assert advice.notice is not None and "follow the advice you were given" in advice.notice.lower()
     alone = reply_to(matcher, "my doctor said no massage, can my wife still rub my back?")
     assert alone.entry is None and alone.notice == advice.notice
     both = reply_to(matcher, "my legs are numb and my doctor said no massage")
-    assert both.notice == f"{safety.notice} {advice.notice}"
+    assert both.notice == f"{safety.notice}\n\n{advice.notice}"  # a paragraph each
     shown = run_faqbot("ask", "my doctor said no massage, can my wife still rub my back?").stdout
-    assert "You mentioned a doctor's advice against massage." in shown
+    assert "You mentioned a health professional's advice against massage." in " ".join(shown.split())
     assert " ".join(advice.notice.split()) in " ".join(shown.split())
     assert "emergency" not in shown  # the general notice is not said as well
+
+
+def test_a_group_is_any_of_its_words_and_within_clause_keeps_a_pattern_to_one_clause(tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet, veterinarian]\n  signs:\n"
+        "    - name: a vet's no\n      within: clause\n      patterns: [<vet> no walks]\n"
+        "    - name: limping\n      patterns: [not walk]\n"
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
+        encoding="utf-8",
+    )
+    safety = load_kb(tmp_path).safety
+    assert [s.name for s in warning_signs(safety, "the veterinarian said no walks this week")] == ["a vet's no"]
+    assert warning_signs(safety, "the vet said no treats, but walks are fine") == ()  # two clauses
+    assert [s.name for s in warning_signs(safety, "he will not, honestly, walk")] == ["limping"]  # a sentence
+
+
+def test_groups_and_within_are_checked(tmp_path: Path) -> None:
+    errors = validation_errors(
+        tmp_path,
+        "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet, animal doctor]\n    Bad_Name: [x]\n  signs:\n"
+        "    - name: a vet's no\n      within: paragraph\n      patterns: [<vett> no walks]\n",
+    )
+    assert "kb.yaml:4:10: group 'vet': 'animal doctor' is not one word" in errors
+    assert "kb.yaml:5:5: group name 'Bad_Name' must be lowercase letters, digits and '-'" in errors
+    assert "kb.yaml:8:15: 'within' must be 'sentence' or 'clause', not 'paragraph'" in errors
+    errors = validation_errors(
+        tmp_path,
+        "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet]\n  signs:\n"
+        "    - name: a vet's no\n      patterns: [<vett> no walks]\n",
+    )
+    assert "kb.yaml:7:18: unknown group <vett> (did you mean 'vet'?)" in errors

@@ -80,7 +80,7 @@ _NONE_OF_THEM = frozenset({"no", "nope", "nah", "neither", "none", "none of them
 # doctor" must not end the reminders.
 _DOCTOR = r"(doctor|doc|dr|gp|physician)"
 _DOCTOR_CLEARED = re.compile(
-    rf"\b((my|the|a|our) )?{_DOCTOR} (said|says|told me|told us) (that )?(its|it is|im|i am|were|we are|everything is) "
+    rf"\b((my|the|a|our) )?{_DOCTOR} (said|says|told me|told us) (that )?(its|im|i am|were|we are|(\w+ ){{1,2}}(is|are)) "
     r"(fine|ok|okay|safe|all good|all clear)\b"
     rf"|\b(my|the|a|our) {_DOCTOR} (has )?(checked|examined|cleared|seen|saw) (me|us)\b"
     rf"|\b(ive|i have|weve|we have|i|we) (seen|saw|been to|visited) (a|my|our|the) {_DOCTOR}\b"

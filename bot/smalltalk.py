@@ -34,16 +34,19 @@ _PHRASES = {
                      "help please", "help pls"}),
 }
 # Beyond the phrases: a short message of these words alone, with at least one marker ("ok thank
-# you", "that's great, thanks", "goodbye and thanks", "hi faqbot"), goodbye first, then thanks.
+# you", "that's great, thanks", "you've been really helpful", "ok cool", "hi faqbot"), goodbye
+# first, then thanks, a greeting, and last a plain "ok".
 _MARKERS = {
     GOODBYE: frozenset({"bye", "goodbye", "cya", "farewell"}),
-    THANKS: frozenset({"thanks", "thank", "thx", "ty", "cheers", "appreciated", "appreciate"}),
+    THANKS: frozenset({"thanks", "thank", "thx", "ty", "cheers", "appreciated", "appreciate", "helpful", "useful"}),
     GREETING: frozenset({"hi", "hello", "hey", "hiya", "howdy", "greetings", "hallo", "hola"}),
+    NOTED: frozenset({"ok", "okay", "great", "perfect", "awesome", "cool", "nice", "lovely", "brilliant", "alright"}),
 }
 _POLITE = frozenset(
     """ok okay great perfect awesome cool nice lovely brilliant super so much very a lot bunch ton you u ya
     mate friend again and there faqbot bot all for that thats the really it this i much helpful good
-    morning afternoon evening see later help""".split()
+    morning afternoon evening see later help youve youre been was are useful amazing excellent fantastic
+    wonderful informative extremely""".split()
 )
 _MARKER_WORDS = frozenset().union(*_MARKERS.values())
 

@@ -168,7 +168,11 @@ def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, exp
      ("can you help me?", "help"), ("goodbye and thanks", "goodbye"), ("ok bye", "goodbye"), ("see you later", "goodbye"),
      ("hello, who are you?", "who"), ("hi there can you help me", "help"), ("hey whats your name", "who"),
      ("hi, how long does it last?", None), ("thanks, and how long is it?", None), ("good", None),
-     ("hello who is the therapist", None), ("ok", "noted"), ("got it", "noted"), ("ok thanks", "thanks")],
+     ("hello who is the therapist", None), ("ok", "noted"), ("got it", "noted"), ("ok thanks", "thanks"),
+     # From a new user's review: praise was matched against the KB ("you've been really helpful"
+     # got the back-pain answer).
+     ("thanks a lot, you've been really helpful!", "thanks"), ("that's really helpful", "thanks"),
+     ("ok cool", "noted"), ("is massage helpful for back pain?", None), ("great, what is swedish massage?", None)],
 )
 def test_small_talk_in_more_words_but_never_a_question(line: str, kind: str | None) -> None:
     assert small_talk(line) == kind
@@ -213,7 +217,8 @@ def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["a doctor has seen me", "my dr said it's fine", "I've been to the doctor, all good", "doctor said it's fine, no need to worry"],
+    ["a doctor has seen me", "my dr said it's fine", "I've been to the doctor, all good", "doctor said it's fine, no need to worry",
+     "my doctor said massage is fine for me"],
 )
 def test_ways_of_saying_a_doctor_has_seen_you(line: str) -> None:
     chat = Conversation(Matcher(load_kb()))

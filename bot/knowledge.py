@@ -143,6 +143,25 @@ def _at(spot: Problem, message: str, entry_id: str | None) -> Problem:
     return Problem(spot.path, spot.line, spot.column, message, entry_id)
 
 
+def _unclosed_bracket(text: str) -> tuple[int, int] | None:
+    """Line and column of the last "[" or "{" never closed, outside quotes and comments."""
+    opened: list[tuple[int, int]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        quote = ""
+        for column, char in enumerate(line, 1):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and (column == 1 or line[column - 2].isspace()):
+                break
+            elif char in "[{":
+                opened.append((number, column))
+            elif char in "]}" and opened:
+                opened.pop()
+    return opened[-1] if opened else None
+
+
 def _did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -233,6 +252,8 @@ class _FileReader:
                 opened = "a quote" if "quoted" in context else "a bracket"
                 mark, reason = exc.context_mark, f"{opened} opened here is never closed"
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if "flow node" in context and (bracket := _unclosed_bracket(text)):
+                line, column = bracket  # YAML's mark is where the file ended, not the bracket
             if mark and _char_at(text, mark.line, mark.column) == "\t":
                 reason = "a tab character; YAML indents with spaces only"
             self.problems.append(Problem(self.path, line, column, f"invalid YAML: {reason}"))

@@ -510,6 +510,9 @@ def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(tmp_path: Path
     assert where(quote)[:2] == (4, 13) and quote.message == "invalid YAML: a quote opened here is never closed"
     bracket = only_problem(write(tmp_path / "b.yaml", GOOD.replace("answer: A is the first letter.", "answer: [A is")))
     assert where(bracket)[:2] == (4, 13) and bracket.message == "invalid YAML: a bracket opened here is never closed"
+    # At the end of the file YAML marks where the file ended; the bracket is found in the text.
+    at_end = only_problem(write(tmp_path / "e.yaml", GOOD + "title: ['#', {a: [b"))
+    assert where(at_end)[:2] == (GOOD.count("\n") + 1, 18) and at_end.message.endswith("a bracket opened here is never closed")
 
 
 NOT_UTF8 = GOOD.replace("A is the first letter.", "A is caf\udce9.").encode("utf-8", "surrogateescape")

@@ -25,7 +25,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 21  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 22  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -177,7 +177,7 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
         (e.id, e.question, e.answer, e.source, e.alternates, e.tips, e.related, e.mentions) for e in kb.entries
     )
     safety = (
-        (kb.safety.notice, tuple((s.name, s.patterns, s.notice, s.within) for s in kb.safety.signs), kb.safety.ignore, dict(kb.safety.groups))
+        (kb.safety.notice, tuple((s.name, s.patterns, s.notice, s.within, s.caution) for s in kb.safety.signs), kb.safety.ignore, dict(kb.safety.groups))
         if kb.safety
         else None
     )

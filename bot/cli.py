@@ -225,7 +225,11 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                 verdict = "answered" if reply.answered else "not answered"
                 if reply.warnings:
                     matched = "; ".join(f"{sign.name}: \"{pattern}\"" for sign, pattern in held_by)
-                    verdict += f": it mentions a warning sign ({matched}), so the notice comes instead of an answer"
+                    verdict += (
+                        f": it mentions a warning sign ({matched}), so the notice comes instead of an answer"
+                        if reply.held
+                        else f"; it mentions a caution ({matched}), whose notice comes first"
+                    )
                 out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
         return reply
 

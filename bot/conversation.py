@@ -214,8 +214,8 @@ class Conversation:
         if reply.notice:
             out += safety_fragments(reply.warnings, reply.notice, width) + [("", "\n")]
             self.warned = tuple(dict.fromkeys((*self.warned, *reply.warnings)))
-        if reply.entry is not None:  # only without a notice: verdict() holds the answer when there is one
-            return Turn(out + self._answer(reply.entry, width).fragments)
+        if reply.entry is not None:  # after a caution's notice (pregnancy), which needs no reminder below it
+            return Turn(out + self._answer(reply.entry, width, remind=not reply.notice).fragments)
         if self.warned and not reply.notice:  # a decline or "A or B?" recalls the sign as an answer does
             out += reminder_fragments(self.warned, width)
         if self.log is not None:
@@ -226,17 +226,17 @@ class Conversation:
             return Turn(out + ambiguous_fragments(first, second, width) + pick_hint(2))
         suggestions = reply.suggestions
         self.offered = tuple(c.entry for c in suggestions)
-        if reply.warnings:
+        if reply.held:
             held = held_fragments(suggestions, width)
             return Turn(out + held + pick_hint(len(suggestions)) if held else out[:-1])  # [:-1]: no gap before nothing
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))
         return Turn(out + decline_fragments(suggestions, width, reply.unexplained) + pick_hint(len(suggestions)))
 
-    def _answer(self, entry: Entry, width: int) -> Turn:
+    def _answer(self, entry: Entry, width: int, *, remind: bool = True) -> Turn:
         """The entry in full; after a warning sign earlier in the chat, with a line that recalls it."""
         self.last, self.offered = entry, ()
-        out = (reminder_fragments(self.warned, width) if self.warned else []) + entry_fragments(entry, width)
+        out = (reminder_fragments(self.warned, width) if self.warned and remind else []) + entry_fragments(entry, width)
         if entry.related:
             count = len(entry.related)
             out.append(("class:hint", f"Type /more for {count} related topic{'s' if count != 1 else ''}.\n"))

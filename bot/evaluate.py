@@ -25,7 +25,7 @@ import yaml
 
 from .errors import FaqbotError
 from .matcher import Candidate, Matcher
-from .reply import verdict
+from .reply import holds_back, verdict
 
 __all__ = ["LabeledQuestion", "Outcome", "Report", "load_questions", "evaluate"]
 
@@ -49,7 +49,7 @@ class Outcome:
     question: LabeledQuestion
     ranked: tuple[Candidate, ...]
     threshold: float
-    warned: bool = False  # the question mentions a warning sign, so the bot shows the notice instead
+    warned: bool = False  # the question mentions a warning sign that holds the answer back (not a caution)
 
     @property
     def rank(self) -> int | None:
@@ -216,4 +216,4 @@ def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, thresh
         raise FaqbotError(f"{prefix}the question set expects an id the KB does not have: {first}{also}")
     cut = matcher.threshold if threshold is None else threshold
     check = matcher.safety_check()
-    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut, bool(check.signs_in(q.text))) for q in questions))
+    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut, holds_back(check.signs_in(q.text))) for q in questions))

@@ -36,7 +36,7 @@ SAFETY_FIELDS = ("notice", "signs", "ignore", "groups")
 _GROUP_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 _GROUP_REFERENCE = re.compile(r"<([^<>\s]*)>")
 SIGN_FIELDS = ("name", "patterns")  # required; "notice" is optional
-SIGN_OPTIONAL = ("notice", "within")
+SIGN_OPTIONAL = ("notice", "within", "caution")
 _WITHIN = ("sentence", "clause")
 # Generous for any hand-written KB (the default one is under 100 kB), small enough to refuse a
 # file that would take minutes and gigabytes to parse.
@@ -455,36 +455,53 @@ class _FileReader:
                 self.problem(sign_node, "each warning sign must be a mapping with 'name' and 'patterns'")
                 ok = False
                 continue
-            values: dict[str, object] = {}
-            for key, key_node, value_node in self.mapping_items(loader, sign_node):
-                if key in ("name", "notice"):
-                    values[key] = self.text(loader, key, value_node)
-                elif key == "patterns":
-                    values[key] = self.text_list(loader, key, value_node)
-                elif key == "within":
-                    values[key] = within = self.text(loader, key, value_node)
-                    if within is not None and within not in _WITHIN:
-                        self.problem(value_node, f"'within' must be 'sentence' or 'clause', not {within!r}")
-                        values[key] = None
-                else:
-                    self.problem(key_node, f"unknown warning-sign field '{key}'{_did_you_mean(key, [*SIGN_FIELDS, *SIGN_OPTIONAL])}")
-                    ok = False
-            for required in SIGN_FIELDS:
-                if required not in values:
-                    self.problem(sign_node, f"warning sign is missing '{required}'")
-                    ok = False
-            if any(key in values and values[key] is None for key in SIGN_OPTIONAL):
-                ok = False  # reported above
-            if ok and all(values.get(k) for k in SIGN_FIELDS):
-                signs.append(
-                    WarningSign(values["name"], values["patterns"], values.get("notice"), values.get("within", "sentence"))  # type: ignore[arg-type]
-                )
-            elif values.get("patterns") == ():
-                self.problem(sign_node, "warning sign needs at least one pattern")
+            sign = self.read_sign(loader, sign_node)
+            if sign is None:
                 ok = False
             else:
-                ok = False
+                signs.append(sign)
         return signs if ok else None
+
+    def read_sign(self, loader: SafeConstructor, node: yaml.MappingNode) -> WarningSign | None:
+        """One warning sign: `name` and `patterns`, and optionally its own `notice`, `within` and `caution`."""
+        ok = True
+        name: str | None = None
+        patterns: tuple[str, ...] | None = None
+        notice: str | None = None
+        within: str | None = "sentence"
+        caution: object = False
+        present = set()
+        for key, key_node, value_node in self.mapping_items(loader, node):
+            present.add(key)
+            if key == "name":
+                name = self.text(loader, key, value_node)
+            elif key == "patterns":
+                patterns = self.text_list(loader, key, value_node)
+                if patterns == ():
+                    self.problem(node, "warning sign needs at least one pattern")
+                    patterns = None
+            elif key == "notice":
+                notice = self.text(loader, key, value_node)
+                ok = ok and notice is not None
+            elif key == "within":
+                within = self.text(loader, key, value_node)
+                if within is not None and within not in _WITHIN:
+                    self.problem(value_node, f"'within' must be 'sentence' or 'clause', not {within!r}")
+                    within = None
+            elif key == "caution":
+                caution = self.value(loader, value_node)
+                if not isinstance(caution, bool):
+                    self.problem(value_node, f"'caution' must be true or false, not {caution!r}")
+                    ok = False
+            else:
+                self.problem(key_node, f"unknown warning-sign field '{key}'{_did_you_mean(key, [*SIGN_FIELDS, *SIGN_OPTIONAL])}")
+                ok = False
+        for required in SIGN_FIELDS:
+            if required not in present:
+                self.problem(node, f"warning sign is missing '{required}'")
+        if not ok or name is None or patterns is None or within is None:
+            return None
+        return WarningSign(name, patterns, notice, "clause" if within == "clause" else "sentence", caution is True)
 
     def text(self, loader: SafeConstructor, key: str, node: yaml.Node) -> str | None:
         """A required non-blank text value, or None after reporting why not."""

@@ -45,13 +45,15 @@ class WarningSign:
     `notice`, when set, is said for this sign instead of the KB's general notice: "my doctor said no
     massage" needs to hear "follow that advice", not that a symptom may be serious. `within`
     "clause" keeps a pattern to one clause, for advice whose negation must be about the thing
-    itself: "my doctor recommended massage, not surgery" is not advice against it.
+    itself: "my doctor recommended massage, not surgery" is not advice against it. A `caution`
+    (pregnancy) does not hold the answer back: its notice comes first, then the answer.
     """
 
     name: str
     patterns: tuple[str, ...]
     notice: str | None = None
     within: Literal["sentence", "clause"] = "sentence"  # where a pattern's words must all be
+    caution: bool = False  # its notice comes before the answer, which is still given
 
 
 @dataclass(frozen=True, slots=True)

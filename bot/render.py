@@ -113,7 +113,7 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
     if reply.ambiguous:
         first, second = (c.entry for c in reply.suggestions[:2])
         return ambiguous_fragments(first, second, width)
-    if reply.warnings:
+    if reply.held:
         return held_fragments(reply.suggestions, width)
     return decline_fragments(reply.suggestions, width, reply.unexplained)
 

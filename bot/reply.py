@@ -48,6 +48,11 @@ class Reply:
     def answered(self) -> bool:
         return self.entry is not None
 
+    @property
+    def held(self) -> bool:
+        """A warning sign held the answer back (a caution's notice comes before the answer instead)."""
+        return holds_back(self.warnings)
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of `faqbot ask --json` (documented in README; keep it stable)."""
         entry = self.entry
@@ -63,7 +68,9 @@ class Reply:
                 {"id": c.entry.id, "question": c.entry.question, "score": c.score} for c in self.suggestions
             ],
             "ambiguous": self.ambiguous,
-            "safety": {"signs": [s.name for s in self.warnings], "notice": self.notice} if self.warnings else None,
+            "safety": {"signs": [s.name for s in self.warnings], "notice": self.notice, "holds_answer": self.held}
+            if self.warnings
+            else None,
             "unexplained": list(self.unexplained),
             "small_talk": self.small_talk,
         }
@@ -87,15 +94,20 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     check = matcher.safety_check()  # built from the index in microseconds; nothing to keep alive
     warnings = check.signs_in(text) if check.notice else ()
     notice = check.safety.notice_for(warnings) if warnings and check.safety else None
-    best, ambiguous = verdict(ranked, matcher.threshold, warned=bool(warnings))
+    best, ambiguous = verdict(ranked, matcher.threshold, warned=holds_back(warnings))
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
     score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
-    if warnings:  # topics for later: only those the question is about, not whatever scored above 0
+    if holds_back(warnings):  # topics for later: only those the question is about, not whatever scored above 0
         ranked = tuple(c for c in ranked if c.score >= matcher.threshold * HELD_TOPIC_SHARE)
     unexplained = () if ambiguous else matcher.unexplained_terms(text)
     return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained)
 
+
+
+def holds_back(signs: Sequence[WarningSign]) -> bool:
+    """Whether the signs hold the answer back: any that is not a caution does."""
+    return any(not sign.caution for sign in signs)
 
 
 def verdict(ranked: Sequence[Candidate], threshold: float, *, warned: bool = False) -> tuple[Candidate | None, bool]:

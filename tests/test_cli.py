@@ -433,6 +433,20 @@ def test_ask_and_validate_do_not_import_prompt_toolkit(tmp_path: Path) -> None:
     assert "OK" in summary
 
 
+def test_a_caution_comes_before_the_answer_which_is_still_given(kb: bot.KnowledgeBase) -> None:
+    """Pregnancy is not a warning sign: the article reports benefits, but not what is safe."""
+    question = "my wife is pregnant, can I massage her lower back?"
+    text = run_faqbot("ask", question)
+    assert text.returncode == 0, text.stdout  # answered
+    assert text.stdout.startswith("Please read this first.\nYou mentioned pregnancy. The article does not cover")
+    assert text.stdout.index("midwife") < text.stdout.index("Source:")
+    reply = json.loads(run_faqbot("ask", "--json", question).stdout)
+    assert reply["safety"]["holds_answer"] is False and reply["safety"]["signs"] == ["pregnancy"]
+    assert reply["id"] == "benefit-physical-health"
+    both = json.loads(run_faqbot("ask", "--json", "I'm pregnant and my legs feel numb").stdout)
+    assert both["safety"]["holds_answer"] is True and both["id"] is None  # a warning sign still holds it back
+
+
 def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase) -> None:
     question = "my legs feel numb, can couples massage help my back?"
     text = run_faqbot("ask", question)
@@ -441,7 +455,7 @@ def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase)
     assert text.stdout.index("call emergency services") < text.stdout.index("Nearest topics I can tell you about")
     assert "Source:" not in text.stdout  # no answer about massage under a notice to hold off on it
     reply = json.loads(run_faqbot("ask", "--json", question).stdout)
-    assert reply["safety"] == {"signs": ["numbness or weakness in the legs"], "notice": kb.safety.notice}  # type: ignore[union-attr]
+    assert reply["safety"] == {"signs": ["numbness or weakness in the legs"], "notice": kb.safety.notice, "holds_answer": True}  # type: ignore[union-attr]
     assert reply["id"] is None and "faq-back-pain-relief" in [s["id"] for s in reply["suggestions"]]
     plain_question = json.loads(run_faqbot("ask", "--json", "how long does a couples massage last?").stdout)
     assert plain_question["safety"] is None and plain_question["ambiguous"] is False

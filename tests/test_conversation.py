@@ -320,3 +320,12 @@ def test_the_turn_logic_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], text=True, capture_output=True, timeout=60, cwd=tmp_path,
                             env=faqbot_env())
     assert result.stdout == "False\n", result.stderr
+
+
+def test_a_caution_comes_before_the_answer_and_is_recalled_later() -> None:
+    chat = Conversation(Matcher(load_kb()))
+    first = said(chat, "my wife is pregnant, can I massage her lower back?")
+    assert first.startswith("Please read this first.\nYou mentioned pregnancy.")
+    assert "Source:" in first and "Remember" not in first  # the answer, with no reminder under its own notice
+    later = " ".join(said(chat, "what is swedish massage").split())
+    assert later.startswith("Remember that you mentioned pregnancy: please check with a doctor")

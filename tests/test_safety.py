@@ -202,10 +202,16 @@ def test_real_words_near_a_warning_word_are_not_read_as_typos(check: SafetyCheck
 
 
 def test_no_labeled_question_gets_a_notice_from_typo_tolerance_alone(check: SafetyCheck, exact: SafetyCheck) -> None:
-    """Over every labeled question, reading typos adds no notice that exact words would not give."""
+    """Over every labeled question, reading typos adds no notice that exact words would not give.
+
+    Cautions aside: "wife is pregant" is rightly read as pregnancy, and a caution holds nothing back.
+    """
+    def holding(signs: tuple[WarningSign, ...]) -> list[WarningSign]:
+        return [sign for sign in signs if not sign.caution]
+
     for path in sorted((Path(__file__).parent / "questions").glob("*.yaml")):
         for question in load_questions(path):
-            assert check.signs_in(question.text) == exact.signs_in(question.text), question.text
+            assert holding(check.signs_in(question.text)) == holding(exact.signs_in(question.text)), question.text
 
 
 def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCheck) -> None:
@@ -431,11 +437,13 @@ def test_groups_and_within_are_checked(tmp_path: Path) -> None:
     errors = validation_errors(
         tmp_path,
         "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet, animal doctor]\n    Bad_Name: [x]\n  signs:\n"
-        "    - name: a vet's no\n      within: paragraph\n      patterns: [<vett> no walks]\n",
+        "    - name: a vet's no\n      within: paragraph\n      patterns: [<vett> no walks]\n"
+        "    - name: a limp\n      caution: maybe\n      patterns: [limp]\n",
     )
     assert "kb.yaml:4:10: group 'vet': 'animal doctor' is not one word" in errors
     assert "kb.yaml:5:5: group name 'Bad_Name' must be lowercase letters, digits and '-'" in errors
     assert "kb.yaml:8:15: 'within' must be 'sentence' or 'clause', not 'paragraph'" in errors
+    assert "kb.yaml:11:16: 'caution' must be true or false, not 'maybe'" in errors
     errors = validation_errors(
         tmp_path,
         "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet]\n  signs:\n"

@@ -83,6 +83,8 @@ def test_an_imported_kb_passes_the_schema(validator: Draft7Validator, tmp_path: 
         "safety:\n  notice: See a doctor.\n  signs: []\n",
         "safety:\n  notice: See a doctor.\n  ignore: [fell asleep]\n  signs: []\n",
         "safety:\n  notice: See a doctor.\n  signs:\n    - name: a doctor's no\n      notice: Follow it.\n      patterns: [doctor no]\n",
+        "safety:\n  notice: N.\n  groups:\n    role: [doctor, gp]\n  signs:\n    - name: a doctor's no\n      within: clause\n"
+        "      caution: true\n      patterns: [<role> no]\n",
         "title: T\nentries:\n",
         "entries:\n  - id: a1\n    question: Q?\n    answer: A.\n    source: S\n    tips:\n    alternates: []\n",
         "entries:\n  - id: a1\n    question: Q?\n    answer: A, not B.\n    source: S\n    mentions: [B]\n",
@@ -107,6 +109,8 @@ def test_files_the_validator_accepts_pass_the_schema(text: str, validator: Draft
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    tips: ['  ']\n",
         "safety:\n  notice: N.\n  signs:\n    - name: fever\n      patterns: [hot]\n      level: high\n",
         "safety:\n  notice: N.\n  signs:\n    - name: fever\n      notice: ''\n      patterns: [hot]\n",
+        "safety:\n  notice: N.\n  signs:\n    - name: fever\n      caution: maybe\n      patterns: [hot]\n",
+        "safety:\n  notice: N.\n  groups:\n    role: [family doctor]\n  signs:\n    - name: fever\n      patterns: [hot]\n",
         "safety:\n  notice: N.\n  ignore: fell asleep\n  signs:\n    - name: fall\n      patterns: [fell]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: [B, B]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: B\n",

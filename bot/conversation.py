@@ -231,7 +231,7 @@ class Conversation:
             return Turn(out + held + pick_hint(len(suggestions)) if held else out[:-1])  # [:-1]: no gap before nothing
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))
-        return Turn(out + decline_fragments(suggestions, width, reply.unexplained) + pick_hint(len(suggestions)))
+        return Turn(out + decline_fragments(suggestions, width, reply.unexplained, vague=reply.vague) + pick_hint(len(suggestions)))
 
     def _answer(self, entry: Entry, width: int, *, remind: bool = True) -> Turn:
         """The entry in full; after a warning sign earlier in the chat, with a line that recalls it."""

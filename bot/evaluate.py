@@ -49,7 +49,7 @@ class Outcome:
     question: LabeledQuestion
     ranked: tuple[Candidate, ...]
     threshold: float
-    warned: bool = False  # the question mentions a warning sign that holds the answer back (not a caution)
+    held: bool = False  # the bot holds any answer back: a warning sign (not a caution), or it only points back
 
     @property
     def rank(self) -> int | None:
@@ -62,7 +62,7 @@ class Outcome:
     @property
     def answered(self) -> bool:
         """Whether the bot gives an answer (its first-ranked entry) rather than declining or asking."""
-        return verdict(self.ranked, self.threshold, warned=self.warned)[0] is not None
+        return verdict(self.ranked, self.threshold, held=self.held)[0] is not None
 
     @property
     def correct(self) -> bool:
@@ -112,7 +112,7 @@ class Report:
 
     def at(self, threshold: float) -> Report:
         """The same questions and rankings judged at another threshold (no rescoring)."""
-        return Report(tuple(Outcome(o.question, o.ranked, threshold, o.warned) for o in self.outcomes))
+        return Report(tuple(Outcome(o.question, o.ranked, threshold, o.held) for o in self.outcomes))
 
     def sweep(self, thresholds: Sequence[float] = tuple(range(0, 101, 2))) -> list[tuple[float, float, float]]:
         """(threshold, answered correctly, declined) at each threshold, to choose one from data."""
@@ -216,4 +216,4 @@ def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, thresh
         raise FaqbotError(f"{prefix}the question set expects an id the KB does not have: {first}{also}")
     cut = matcher.threshold if threshold is None else threshold
     check = matcher.safety_check()
-    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut, holds_back(check.signs_in(q.text))) for q in questions))
+    return Report(tuple(Outcome(q, matcher.rank(q.text, k=10), cut, holds_back(check.signs_in(q.text)) or matcher.points_back(q.text)) for q in questions))

@@ -51,6 +51,10 @@ _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
 # story, while the asking clause says what is wanted.
 _ASIDE_WEIGHT = 0.5
+# A question with one of these and less than this weight of KB words of its own points back at an
+# earlier answer. Not "this": "what is this article about?" asks about the article.
+_POINTING_BACK = frozenset("that it him her them he she they those too also".split())
+_OWN_WEIGHT = 1.0
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
 _ASKING_STARTS = frozenset(
     "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
@@ -394,6 +398,17 @@ class Matcher:
             if any(w in query.credit and _listed(w, self._mentioned) for w in self._analyzer.words(term))
         )
         return tuple(dict.fromkeys(terms))
+
+    def points_back(self, text: str) -> bool:
+        """Whether `text` refers to something said before ("is that ok for my husband too?", "what
+        about for him") and has nothing of its own to match: no KB word beyond function words and
+        the commonest of the KB's own words ("partner", "massage")."""
+        said = set(normalize(text).split())
+        if _POINTING_BACK.isdisjoint(said):
+            return False
+        query = self._read(text)
+        own = sum(weight for word, _, known, weight, _ in query.readings if known and word not in STOPWORDS) if query else 0.0
+        return own < _OWN_WEIGHT
 
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
         """Each meaningful word of `text` with the KB word it was read as (None: the KB lacks it)."""

@@ -115,7 +115,7 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
         return ambiguous_fragments(first, second, width)
     if reply.held:
         return held_fragments(reply.suggestions, width)
-    return decline_fragments(reply.suggestions, width, reply.unexplained)
+    return decline_fragments(reply.suggestions, width, reply.unexplained, vague=reply.vague)
 
 
 def explanation_text(why: Explanation) -> str:
@@ -153,11 +153,18 @@ def entry_fragments(entry: Entry, width: int = 80) -> Fragments:
     return out
 
 
-def decline_fragments(suggestions: Sequence[Candidate], width: int = 80, unexplained: Sequence[str] = ()) -> Fragments:
+def decline_fragments(
+    suggestions: Sequence[Candidate], width: int = 80, unexplained: Sequence[str] = (), *, vague: bool = False
+) -> Fragments:
     """"I'm not sure I have that", with the suggestions numbered for picking.
 
-    With `unexplained` terms, it says instead that the KB names them without explaining them.
+    With `unexplained` terms, it says instead that the KB names them without explaining them; when
+    the question is `vague` (it points back at something said before), it asks for the whole question.
     """
+    if vague:
+        line = "I can't tell what that refers to: please ask the whole question, naming the topic."
+        more = " Or did you mean one of these?" if suggestions else ""
+        return flow([("class:decline", line + more)], width) + list_fragments([c.entry for c in suggestions], width, numbered=True)
     if unexplained and suggestions:
         terms = unexplained[0] if len(unexplained) == 1 else ", ".join(unexplained[:-1]) + " or " + unexplained[-1]
         it_is = "it is" if len(unexplained) == 1 else "they are"

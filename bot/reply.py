@@ -42,6 +42,7 @@ class Reply:
     warnings: tuple[WarningSign, ...] = ()
     notice: str | None = None
     unexplained: tuple[str, ...] = ()  # declined: the KB names these terms but never explains them
+    vague: bool = False  # declined: it points back ("is that ok for him too?") and says nothing of its own
     small_talk: str | None = None  # what to say back to "hello", "thanks", "who are you?" or "help"
 
     @property
@@ -72,6 +73,7 @@ class Reply:
             if self.warnings
             else None,
             "unexplained": list(self.unexplained),
+            "vague": self.vague,
             "small_talk": self.small_talk,
         }
 
@@ -94,15 +96,17 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     check = matcher.safety_check()  # built from the index in microseconds; nothing to keep alive
     warnings = check.signs_in(text) if check.notice else ()
     notice = check.safety.notice_for(warnings) if warnings and check.safety else None
-    best, ambiguous = verdict(ranked, matcher.threshold, warned=holds_back(warnings))
+    # "is that ok for my husband too?" scores high on its one word ("partner"), but it asks about
+    # an earlier answer that the bot cannot see: a confident answer here would be a wrong one.
+    vague = not holds_back(warnings) and matcher.points_back(text)
+    best, ambiguous = verdict(ranked, matcher.threshold, held=holds_back(warnings) or vague)
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
     score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
     if holds_back(warnings):  # topics for later: only those the question is about, not whatever scored above 0
         ranked = tuple(c for c in ranked if c.score >= matcher.threshold * HELD_TOPIC_SHARE)
     unexplained = () if ambiguous else matcher.unexplained_terms(text)
-    return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained)
-
+    return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained, vague=vague)
 
 
 def holds_back(signs: Sequence[WarningSign]) -> bool:
@@ -110,14 +114,14 @@ def holds_back(signs: Sequence[WarningSign]) -> bool:
     return any(not sign.caution for sign in signs)
 
 
-def verdict(ranked: Sequence[Candidate], threshold: float, *, warned: bool = False) -> tuple[Candidate | None, bool]:
+def verdict(ranked: Sequence[Candidate], threshold: float, *, held: bool = False) -> tuple[Candidate | None, bool]:
     """The candidate to answer with (None: decline), and whether it declined because two were too close.
 
-    The one rule for answering, shared by the bot and its evaluation. A question that mentions a
-    warning sign (`warned`) is not answered: the notice tells the user to hold off on massage and
-    see a doctor, and an answer about massage would contradict it.
+    The one rule for answering, shared by the bot and its evaluation. A `held` question is not
+    answered: one that mentions a warning sign, whose notice says to hold off and see a doctor (an
+    answer would contradict it), or one that only points back at something said before.
     """
-    if warned or not ranked or ranked[0].score < threshold or ranked[0].score <= 0:  # 0: it shares nothing with the question
+    if held or not ranked or ranked[0].score < threshold or ranked[0].score <= 0:  # 0: it shares nothing with the question
         return None, False
     best = ranked[0]
     if len(ranked) > 1 and ranked[1].score >= threshold and best.score - ranked[1].score < AMBIGUITY_MARGIN:

@@ -17,7 +17,7 @@ from bot import Matcher, load_kb, reply_to
 from conftest import REPO_ROOT, faqbot_env, run_faqbot, write
 
 JSON_KEYS = {
-    "query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety", "unexplained", "small_talk",
+    "query", "id", "question", "answer", "score", "tips", "source", "suggestions", "ambiguous", "safety", "unexplained", "vague", "small_talk",
 }
 DECLINED = ["how do I get a refund for my spa voucher?", "what's the weather in Paris tomorrow"]
 
@@ -518,3 +518,18 @@ def test_ask_in_the_kbs_own_words_needs_no_stemmer_once_the_index_is_cached(tmp_
     )
     result = subprocess.run([sys.executable, "-c", code], text=True, capture_output=True, timeout=60, cwd=tmp_path, env=env)
     assert result.stdout == "False\n", result.stderr
+
+
+@pytest.mark.parametrize("question", ["and is that ok for my husband too?", "what about for him"])
+def test_a_question_that_only_points_back_is_not_answered(question: str) -> None:
+    """It scored 77.6 on its one KB word ("partner"), but it asks about an answer the bot cannot see."""
+    text = run_faqbot("ask", question)
+    assert text.returncode == 1 and text.stdout.startswith("I can't tell what that refers to: please ask the whole question")
+    reply = json.loads(run_faqbot("ask", "--json", question).stdout)
+    assert reply["vague"] is True and reply["id"] is None
+
+
+@pytest.mark.parametrize("question", ["what is this article about?", "how long does it last?", "is it safe for my partner?"])
+def test_a_question_with_a_topic_of_its_own_is_not_vague(question: str) -> None:
+    reply = json.loads(run_faqbot("ask", "--json", question).stdout)
+    assert reply["vague"] is False and reply["id"] is not None

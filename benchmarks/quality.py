@@ -51,6 +51,10 @@ class NaiveMatcher:
         """The baseline has no safety section to hold answers back with."""
         return SafetyCheck(None)
 
+    def points_back(self, text: str) -> bool:
+        """Nor does it hold back a question that only points back at an earlier answer."""
+        return False
+
 
 def main() -> int:
     kb = load_kb()

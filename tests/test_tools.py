@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -217,3 +218,18 @@ def test_lint_reports_a_mention_the_entry_never_names(tmp_path: Path) -> None:
     result = run_faqbot("lint", str(kb))
     assert "unused-mention: brewing: mentions 'Chemex'" in result.stdout
     assert "'espresso'" not in result.stdout  # the answer names it
+
+
+def test_the_quality_benchmarks_baseline_runs_through_evaluate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/quality.py scores a naive matcher with the same evaluate(): it must keep up with it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quality_benchmark", REPO_ROOT / "benchmarks" / "quality.py")
+    assert spec is not None and spec.loader is not None
+    quality = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, quality)  # its dataclass looks itself up there
+    spec.loader.exec_module(quality)
+    naive = quality.NaiveMatcher(load_kb(), all_phrasings=True, threshold=88)
+    questions = load_questions(REPO_ROOT / "tests" / "questions" / "tune.yaml")[:40]
+    report = evaluate(naive, questions)
+    assert sum(report.counts()) == 40 and 0 < report.top1 < 1

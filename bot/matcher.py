@@ -51,10 +51,12 @@ _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
 # story, while the asking clause says what is wanted.
 _ASIDE_WEIGHT = 0.5
-# A question with one of these and less than this weight of KB words of its own points back at an
-# earlier answer. Not "this": "what is this article about?" asks about the article.
+# A question with one of these, or opening with "and" or "what about", and less than this weight of
+# KB words of its own points back at an earlier answer. Not "this": "what is this article about?"
+# asks about the article.
 _POINTING_BACK = frozenset("that it him her them he she they those too also".split())
-_OWN_WEIGHT = 1.0
+_FOLLOWING_ON = re.compile(r"(and|what about|how about|wat about|same question|same for) ")
+_OWN_WEIGHT = 1.5
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
 _ASKING_STARTS = frozenset(
     "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
@@ -403,8 +405,8 @@ class Matcher:
         """Whether `text` refers to something said before ("is that ok for my husband too?", "what
         about for him") and has nothing of its own to match: no KB word beyond function words and
         the commonest of the KB's own words ("partner", "massage")."""
-        said = set(normalize(text).split())
-        if _POINTING_BACK.isdisjoint(said):
+        said = normalize(text)
+        if _POINTING_BACK.isdisjoint(said.split()) and not _FOLLOWING_ON.match(said + " "):
             return False
         query = self._read(text)
         own = sum(weight for word, _, known, weight, _ in query.readings if known and word not in STOPWORDS) if query else 0.0

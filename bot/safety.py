@@ -66,7 +66,7 @@ _BACK_REFERENCES = frozenset(
 )
 # A sign matched `within: clause` (a doctor's "no massage": "my doctor recommended massage, not
 # surgery" is no sign) needs a pattern in one clause, which ends at a comma or at one of these.
-_CLAUSE_TURNS = frozenset("but though although however whereas except".split())
+_CLAUSE_TURNS = frozenset("but so though although however whereas except".split())
 
 
 def _stems(text: str) -> frozenset[str]:

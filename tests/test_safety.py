@@ -376,6 +376,7 @@ ADVICE = "a health professional's advice against massage"
         "My doctor says massage is off limits until the swelling goes down.",
         "I asked my doctor. She said no massage for a month.",  # "she" points back to the doctor
         "My doctor won't allow massage until I heal.",
+        "my GP says massage could be dangerous with my condition",
     ],
 )
 def test_a_doctors_advice_against_massage_is_a_sign(check: SafetyCheck, question: str) -> None:
@@ -396,6 +397,10 @@ def test_a_doctors_advice_against_massage_is_a_sign(check: SafetyCheck, question
         "my doctor said to avoid heavy lifting but massage is fine",
         "my doctor said no more ibuprofen, can I get a massage instead?",
         "my doctor is not against massage",
+        # From a second review, written without sight of the patterns:
+        "my GP didn't say anything against massage",
+        "my doctor said no to painkillers so I'd like to try massage",
+        "my physio said don't worry about the massage, go for it",
     ],
 )
 def test_a_doctors_word_for_massage_is_not_advice_against_it(check: SafetyCheck, question: str) -> None:
@@ -450,3 +455,16 @@ def test_groups_and_within_are_checked(tmp_path: Path) -> None:
         "    - name: a vet's no\n      patterns: [<vett> no walks]\n",
     )
     assert "kb.yaml:7:18: unknown group <vett> (did you mean 'vet'?)" in errors
+
+
+@pytest.mark.parametrize("question", ["my wife is 20 weeks pregnant", "is a prenatal massage ok?", "antenatal back pain", "I'm preggo"])
+def test_pregnancy_is_a_caution(check: SafetyCheck, question: str) -> None:
+    assert [(s.name, s.caution) for s in check.signs_in(question)] == [("pregnancy", True)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what should I expect at a couples massage?", "I'm expecting the massage to hurt", "there was a pregnant pause, then he asked"],
+)
+def test_expecting_something_else_is_not_pregnancy(check: SafetyCheck, question: str) -> None:
+    assert check.signs_in(question) == ()

@@ -227,7 +227,7 @@ class Conversation:
         suggestions = reply.suggestions
         self.offered = tuple(c.entry for c in suggestions)
         if reply.held:
-            held = held_fragments(suggestions, width)
+            held = held_fragments(suggestions, width, reply.warnings)
             return Turn(out + held + pick_hint(len(suggestions)) if held else out[:-1])  # [:-1]: no gap before nothing
         if not suggestions:
             return Turn(out + flow([("class:decline", DECLINE), ("class:info", "Type /topics to see everything I know about.")], width))

@@ -114,7 +114,7 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
         first, second = (c.entry for c in reply.suggestions[:2])
         return ambiguous_fragments(first, second, width)
     if reply.held:
-        return held_fragments(reply.suggestions, width)
+        return held_fragments(reply.suggestions, width, reply.warnings)
     return decline_fragments(reply.suggestions, width, reply.unexplained, vague=reply.vague)
 
 
@@ -177,11 +177,15 @@ def decline_fragments(
     )
 
 
-def held_fragments(suggestions: Sequence[Candidate], width: int = 80) -> Fragments:
-    """After the safety notice, no answer: only the topics to read once a doctor has been seen."""
+def held_fragments(suggestions: Sequence[Candidate], width: int = 80, signs: Sequence[WarningSign] = ()) -> Fragments:
+    """After the safety notice, no answer: only the topics to read once a doctor has been seen.
+
+    When every sign has its own notice (a doctor's advice against massage: one has been seen), only "for later".
+    """
     if not suggestions:
         return []
-    return flow([("class:decline", "Nearest topics I can tell you about, for when a doctor has seen you:")], width) + list_fragments(
+    when = "later" if signs and all(sign.notice for sign in signs) else "when a doctor has seen you"
+    return flow([("class:decline", f"Nearest topics I can tell you about, for {when}:")], width) + list_fragments(
         [c.entry for c in suggestions], width, numbered=True
     )
 

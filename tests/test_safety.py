@@ -422,6 +422,7 @@ def test_a_sign_with_its_own_notice_says_it_instead_of_the_general_one() -> None
     assert "You mentioned a health professional's advice against massage." in " ".join(shown.split())
     assert " ".join(advice.notice.split()) in " ".join(shown.split())
     assert "emergency" not in shown  # the general notice is not said as well
+    assert "Nearest topics I can tell you about, for later:" in shown  # a doctor has been seen
 
 
 def test_a_group_is_any_of_its_words_and_within_clause_keeps_a_pattern_to_one_clause(tmp_path: Path) -> None:

@@ -183,7 +183,8 @@ class SafetyCheck:
         self.safety = safety
         self._stem_word = stem_word
         signs = safety.signs if safety else ()
-        groups = safety.groups if safety else {}
+        groups = {name: tuple(normalize(word) for word in words) for name, words in (safety.groups if safety else {}).items()}
+        spelt = {written: _spelt(written, groups) for sign in signs for written in sign.patterns}
         compiled = compile_patterns(safety) if patterns is None else patterns
         # Each sign with its patterns as the stems they need and the sets of alternatives ("gp|doctor")
         # one of which they need, beside the patterns as the KB wrote them and whether they hold a
@@ -196,7 +197,7 @@ class SafetyCheck:
                         frozenset(slot for slot in p.split() if "|" not in slot),
                         tuple(frozenset(slot.split("|")) for slot in p.split() if "|" in slot),
                         written,
-                        not _NEGATIONS.isdisjoint(_spelt(written, groups)),
+                        not _NEGATIONS.isdisjoint(spelt[written]),
                         sign.within == "clause",
                     )
                     for p, written in zip(sign_patterns, sign.patterns)
@@ -213,7 +214,7 @@ class SafetyCheck:
         )
         # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
         # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
-        spellings = {word for sign in signs for p in sign.patterns for word in _spelt(p, groups)}
+        spellings = {word for words in spelt.values() for word in words}
         self._spellings = frozenset(spellings)
         self._typos = True
         self._misspellable: dict[str, tuple[str, ...]] = {}
@@ -337,11 +338,11 @@ def _group_name(written: str) -> str:
 
 
 def _spelt(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """A pattern's words as normalized, a group's words in its place."""
-    words = []
+    """A pattern's words as normalized, a group's (already normalized) words in its place."""
+    words: list[str] = []
     for written in pattern.split():
         name = _group_name(written)
-        words += [normalize(w) for w in groups[name]] if name in groups else normalize(written).split()
+        words += groups[name] if name in groups else normalize(written).split()
     return words
 
 

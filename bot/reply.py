@@ -93,7 +93,7 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     # An entry that shares nothing with the question (score 0) would be a random suggestion.
     ranked_all = matcher.rank(text, k=SUGGESTIONS + 1)
     ranked = tuple(c for c in ranked_all if c.score > 0)
-    check = matcher.safety_check()  # built from the index in microseconds; nothing to keep alive
+    check = matcher.safety_check()
     warnings = check.signs_in(text) if check.notice else ()
     notice = check.safety.notice_for(warnings) if warnings and check.safety else None
     # "is that ok for my husband too?" scores high on its one word ("partner"), but it asks about

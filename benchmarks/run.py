@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
-from bot import Matcher, load_kb, load_matcher  # noqa: E402
+from bot import Matcher, load_kb, load_matcher, reply_to  # noqa: E402
 
 DATA = ROOT / "benchmarks" / ".data"
 SIZES = (1_000, 10_000, 100_000)
@@ -68,12 +69,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def latencies(matcher: Matcher, questions: list[str]) -> tuple[float, float]:
-    """p50 and p99 of one rank() call, in milliseconds."""
+def latencies(matcher: Matcher, questions: list[str], call: Callable[[Matcher, str], object] | None = None) -> tuple[float, float]:
+    """p50 and p99 of one rank() call (or of `call`), in milliseconds."""
     samples = []
     for question in questions:
         started = time.perf_counter()
-        matcher.rank(question, k=3)
+        if call is None:
+            matcher.rank(question, k=3)
+        else:
+            call(matcher, question)
         samples.append((time.perf_counter() - started) * 1000)
     return percentile(samples, 0.5), percentile(samples, 0.99)
 
@@ -197,6 +201,8 @@ def main() -> int:
     p50, p99 = latencies(default, questions)
     naive = naive_latency(default, questions)
     rows.append(("one match, default KB: p50 / p99", f"{p50:.3f} / {p99:.3f} ms", f"target p50 <= 0.5 ms; naive extractOne+WRatio p50 {naive:.3f} ms"))
+    p50, p99 = latencies(default, questions, reply_to)
+    rows.append(("one reply (`reply_to`: match, warning signs, verdict), default KB: p50 / p99", f"{p50:.3f} / {p99:.3f} ms", "what the chat and batch `ask` do per question"))
 
     if not args.quick:
         for size in SIZES:

@@ -52,9 +52,9 @@ _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in
 # story, while the asking clause says what is wanted.
 _ASIDE_WEIGHT = 0.5
 # A question with one of these, or opening with "and" or "what about", and less than this weight of
-# KB words of its own points back at an earlier answer. Not "this": "what is this article about?"
-# asks about the article.
-_POINTING_BACK = frozenset("that it him her them he she they those too also".split())
+# words of its own points back at an earlier answer. Not "this" ("what is this article about?") nor
+# "it", which here is the massage ("is it relaxing?").
+_POINTING_BACK = frozenset("that him her them he she they those too also".split())
 _FOLLOWING_ON = re.compile(r"(and|what about|how about|wat about|same question|same for) ")
 _OWN_WEIGHT = 1.5
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
@@ -410,13 +410,14 @@ class Matcher:
 
     def points_back(self, text: str) -> bool:
         """Whether `text` refers to something said before ("is that ok for my husband too?", "what
-        about for him") and has nothing of its own to match: no KB word beyond function words and
-        the commonest of the KB's own words ("partner", "massage")."""
+        about for him") and has nothing of its own: no word beyond function words and the commonest
+        of the KB's own ("partner", "massage"). A word the KB lacks is its own topic: "how much does
+        it cost" is off-topic, not vague."""
         said = normalize(text)
         if _POINTING_BACK.isdisjoint(said.split()) and not _FOLLOWING_ON.match(said + " "):
             return False
         query = self._read(text)
-        own = sum(weight for word, _, known, weight, _ in query.readings if known and word not in STOPWORDS) if query else 0.0
+        own = sum(weight for word, _, _, weight, _ in query.readings if word not in STOPWORDS) if query else 0.0
         return own < _OWN_WEIGHT
 
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:

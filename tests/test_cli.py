@@ -529,7 +529,14 @@ def test_a_question_that_only_points_back_is_not_answered(question: str) -> None
     assert reply["vague"] is True and reply["id"] is None
 
 
-@pytest.mark.parametrize("question", ["what is this article about?", "how long does it last?", "is it safe for my partner?"])
+@pytest.mark.parametrize(
+    "question", ["what is this article about?", "how long does it last?", "is it safe for my partner?", "is it relaxing?"]
+)
 def test_a_question_with_a_topic_of_its_own_is_not_vague(question: str) -> None:
     reply = json.loads(run_faqbot("ask", "--json", question).stdout)
-    assert reply["vague"] is False and reply["id"] is not None
+    assert reply["vague"] is False and (reply["id"] is not None or reply["ambiguous"])  # answered, or "A or B?"
+
+
+def test_an_off_topic_question_that_says_it_is_declined_as_off_topic_not_as_vague() -> None:
+    reply = json.loads(run_faqbot("ask", "--json", "how much does it cost").stdout)
+    assert reply["vague"] is False and reply["id"] is None

@@ -7,6 +7,7 @@ prompt_toolkit is imported only when the interactive chat starts, so `ask` and `
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import json
 import os
@@ -44,6 +45,21 @@ examples:
 
 
 class _Parser(argparse.ArgumentParser):
+    def parse_command_line(self, argv: Sequence[str] | None) -> argparse.Namespace:
+        """Like parse_args, but an unknown option is named with the closest known one of its command."""
+        args, unknown = self.parse_known_args(argv)
+        if unknown:
+            command = self._commands().get(args.command or "", self)
+            known = list(command._option_string_actions)
+            close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise FaqbotError(f"unrecognized argument {unknown[0]!r}{hint} (see '{command.prog} --help')")
+        return args
+
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        found = (action.choices for action in self._actions if isinstance(action, argparse._SubParsersAction))
+        return dict(next(found, {}))
+
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument COMMAND: invalid choice"):  # most likely a question
             message += '; to ask a question, use: faqbot ask "QUESTION"'
@@ -68,7 +84,7 @@ def _share(text: str) -> float:
     return _number(text, 0, 1, "a share between 0 and 1 (0.9 for 90%)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     kb_option = _Parser(add_help=False)
     kb_option.add_argument(
         "--kb", metavar="PATH", type=Path, default=argparse.SUPPRESS,
@@ -407,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run faqbot with `argv` (default: the process arguments) and return the exit code."""
     out = sys.stdout
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_command_line(argv)
         commands = {"ask": cmd_ask, "eval": cmd_eval, "import": cmd_import, "lint": cmd_lint, "validate": cmd_validate}
         command = commands.get(args.command, cmd_chat)
         return command(args, out)

@@ -540,3 +540,15 @@ def test_a_question_with_a_topic_of_its_own_is_not_vague(question: str) -> None:
 def test_an_off_topic_question_that_says_it_is_declined_as_off_topic_not_as_vague() -> None:
     reply = json.loads(run_faqbot("ask", "--json", "how much does it cost").stdout)
     assert reply["vague"] is False and reply["id"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "--jsn", "hi"], "faqbot: unrecognized argument '--jsn' (did you mean --json?) (see 'faqbot ask --help')"),
+        (["eval", "--sweeep", "x.yaml"], "faqbot: unrecognized argument '--sweeep' (did you mean --sweep?) (see 'faqbot eval --help')"),
+        (["ask", "--zzz", "hi"], "faqbot: unrecognized argument '--zzz' (see 'faqbot ask --help')"),
+    ],
+)
+def test_a_mistyped_option_is_named_with_the_closest_one_of_its_command(args: list[str], message: str) -> None:
+    assert assert_clean_error(run_faqbot(*args)) == [message]

@@ -362,11 +362,12 @@ class _FileReader:
         ignore: tuple[str, ...] | None = ()
         ignore_node: yaml.Node | None = None
         groups: dict[str, tuple[str, ...]] | None = {}
+        groups_node: yaml.Node | None = None
         signs_node: yaml.Node | None = None
         items = self.mapping_items(loader, node)
         for key, key_node, value_node in items:
             if key == "groups":
-                groups = self.read_groups(loader, value_node)
+                groups, groups_node = self.read_groups(loader, value_node), value_node
             elif key == "notice":
                 notice = self.text(loader, "notice", value_node)
             elif key == "signs":
@@ -380,8 +381,10 @@ class _FileReader:
             self.problem(node, f"'safety' is missing '{required}'")
         if signs is not None and ignore and isinstance(ignore_node, yaml.SequenceNode):
             ignore = self.check_ignore(ignore, ignore_node.value, signs)
-        if signs is not None and groups is not None and isinstance(signs_node, yaml.SequenceNode):
-            signs = self.check_references(signs, signs_node.value, groups)
+        if isinstance(signs_node, yaml.SequenceNode):  # even when other problems were found: all in one run
+            names = [key.value for key, _ in groups_node.value] if isinstance(groups_node, yaml.MappingNode) else []
+            if not self.check_references(signs_node.value, names):
+                signs = None
         if notice is not None and signs is not None and ignore is not None and groups is not None:
             self.result.safety = Safety(notice, tuple(signs), ignore, groups)
 
@@ -407,17 +410,25 @@ class _FileReader:
             groups = None
         return groups
 
-    def check_references(self, signs: list[WarningSign], nodes: list[yaml.Node], groups: dict[str, tuple[str, ...]]) -> list[WarningSign] | None:
-        """Every "<name>" in a pattern must be a group."""
+    def check_references(self, sign_nodes: list[yaml.Node], groups: list[str]) -> bool:
+        """Every "<name>" in a pattern must be a group (read from the nodes, so that it is checked
+        even in signs with other problems)."""
         ok = True
-        for sign, sign_node in zip(signs, nodes):
-            pattern_nodes = next(value.value for key, value in sign_node.value if key.value == "patterns")
-            for pattern, pattern_node in zip(sign.patterns, pattern_nodes):
-                for name in _GROUP_REFERENCE.findall(pattern):
-                    if name not in groups:
-                        self.problem(pattern_node, f"unknown group <{name}>{_did_you_mean(name, list(groups))}")
-                        ok = False
-        return signs if ok else None
+        pattern_nodes = [
+            pattern
+            for sign in sign_nodes
+            if isinstance(sign, yaml.MappingNode)
+            for key, value in sign.value
+            if key.value == "patterns" and isinstance(value, yaml.SequenceNode)
+            for pattern in value.value
+            if isinstance(pattern, yaml.ScalarNode) and isinstance(pattern.value, str)
+        ]
+        for pattern_node in pattern_nodes:
+            for name in _GROUP_REFERENCE.findall(pattern_node.value):
+                if name not in groups:
+                    self.problem(pattern_node, f"unknown group <{name}>{_did_you_mean(name, groups)}")
+                    ok = False
+        return ok
 
     def check_ignore(self, phrases: tuple[str, ...], nodes: list[yaml.Node], signs: list[WarningSign]) -> tuple[str, ...] | None:
         """Ignore phrases must have words, and none may hold a whole pattern: that sign would never be seen."""

@@ -450,6 +450,7 @@ def test_groups_and_within_are_checked(tmp_path: Path) -> None:
     assert "kb.yaml:5:5: group name 'Bad_Name' must be lowercase letters, digits and '-'" in errors
     assert "kb.yaml:8:15: 'within' must be 'sentence' or 'clause', not 'paragraph'" in errors
     assert "kb.yaml:11:16: 'caution' must be true or false, not 'maybe'" in errors
+    assert "kb.yaml:9:18: unknown group <vett> (did you mean 'vet'?)" in errors  # with the others, in one run
     errors = validation_errors(
         tmp_path,
         "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet]\n  signs:\n"

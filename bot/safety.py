@@ -60,6 +60,12 @@ _DETERMINERS = frozenset("my his her their your our the both".split())
 _ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
 _POINTING = frozenset("it this that these those now why happening normal cause causing".split())
+# After a denial, "just" or "only" and these words alone keep it a denial: "my legs aren't numb, just
+# stiff". Not "only in the legs" or "only when I stand up": those place the sign, not deny it.
+_EVERYDAY = frozenset(
+    "stiff sore tight tense achy aching ache aches tired stiffness soreness tightness a bit little the my lower upper "
+    "back neck shoulder shoulders muscles that is are".split()
+)
 # A sentence opening with one of these goes on about the one before: "My leg is acting up. It feels numb."
 _BACK_REFERENCES = frozenset(
     {"it", "its", "they", "theyre", "them", "that", "thats", "this", "these", "those", "both", "he", "hes", "she", "shes"}
@@ -123,7 +129,11 @@ def _ends_a_denial(rest: list[str]) -> bool:
 
 def _asks_on_its_own(words: list[str]) -> bool:
     """Whether words after a denial ask something else ("can we still get a massage?"), not about
-    the sign ("is that normal?", "why now?") and not for reassurance ("is it?")."""
+    the sign ("is that normal?", "why now?") and not for reassurance ("is it?"), or say the trouble
+    is only an everyday ache ("just stiff", "it's just the lower back that aches")."""
+    if words[:1] in (["just"], ["only"]) or words[:2] in (["its", "just"], ["its", "only"]):
+        rest = words[1:] if words[0] in ("just", "only") else words[2:]
+        return bool(rest) and _EVERYDAY.issuperset(rest)
     return len(words) > 3 and words[0] in _ASKING and _POINTING.isdisjoint(words)
 
 

@@ -300,6 +300,8 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
         "my legs are not numb at all",
         "no numbness in my legs",
         "I am not feeling numb in my legs, is deep tissue ok?",
+        "my legs aren't numb, it's just the lower back that aches",  # only an everyday ache after it
+        "my legs aren't numb, just stiff",
     ],
 )
 def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: str) -> None:
@@ -341,6 +343,9 @@ def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: 
         ("I cnt stand up without feeling dizzy", CHEST),
         ("I'm not dizzy in the morning", CHEST),  # a time, not a place: it comes later in the day
         ("no numbness in my legs until today", LEGS),
+        ("Not numb in the feet, only in the legs", LEGS),  # "only" places the sign here
+        ("I'm not dizzy, only when I stand up", CHEST),
+        ("my legs aren't numb, just weak", LEGS),
     ],
 )
 def test_a_negation_near_a_sign_does_not_hide_it(check: SafetyCheck, question: str, sign: str) -> None:

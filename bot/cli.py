@@ -57,6 +57,7 @@ class _Parser(argparse.ArgumentParser):
         return args
 
     def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        # argparse keeps its subcommands in a private action class; there is no public way to them.
         found = (action.choices for action in self._actions if isinstance(action, argparse._SubParsersAction))
         return dict(next(found, {}))
 

@@ -35,7 +35,7 @@ FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")
 SAFETY_FIELDS = ("notice", "signs", "ignore", "groups")
 _GROUP_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 _GROUP_REFERENCE = re.compile(r"<([^<>\s]*)>")
-SIGN_FIELDS = ("name", "patterns")  # required; "notice" is optional
+SIGN_FIELDS = ("name", "patterns")  # required
 SIGN_OPTIONAL = ("notice", "within", "caution")
 _WITHIN = ("sentence", "clause")
 # Generous for any hand-written KB (the default one is under 100 kB), small enough to refuse a

@@ -256,14 +256,15 @@ class SafetyCheck:
         by_sentence = [self._clauses(sentence) for sentence in _SENTENCE_END.split(text)]
         spoken = [[word for clause in clauses for word in clause] for clauses in by_sentence]
         for number, (clauses, spelt) in enumerate(zip(by_sentence, spoken)):
-            words = self._words(spelt)
+            # A word's stems do not depend on its neighbours: a sentence's are its clauses' together.
+            split = _turns(clauses) if self._by_clause else []
+            parts = [self._words(part) for part in split] if len(split) > 1 else [self._words(spelt)]
+            words = set().union(*parts)
             # Denied only in a statement after which the message asks something else, if anything:
             # "My feet aren't numb. My legs are." and "It's not cancer. Or is it?" keep their signs.
             plain_denial = all(_asks_on_its_own(later) for later in spoken[number + 1 :] if later)
             kept = _undenied(clauses, asked="?" in ends[number]) if plain_denial else spelt
             plain = words if len(kept) == len(spelt) else self._words(kept)
-            split = _turns(clauses) if self._by_clause else []
-            parts = [self._words(part) for part in split] if len(split) > 1 else [words]
             if every and spelt and spelt[0] in _BACK_REFERENCES:
                 words, plain, parts[0] = words | every[-1], plain | undenied[-1], parts[0] | every[-1]
             every.append(words)

@@ -56,6 +56,7 @@ _NEGATION_FILLER = frozenset("really very any a an getting feeling feel have hav
 # morning" says it comes later in the day).
 _BODY = frozenset("leg legs foot feet toe toes back arm arms hand hands body bum butt buttocks groin thigh thighs "
                   "calf calves knee knees hip hips".split())
+_TRAILING_FILLER = frozenset("btw lol tbh though tho anyway haha".split())
 _DETERMINERS = frozenset("my his her their your our the both".split())
 _ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
@@ -120,7 +121,10 @@ def _undenied(clauses: list[list[str]], *, asked: bool = False) -> list[str]:
 
 
 def _ends_a_denial(rest: list[str]) -> bool:
-    """Whether the words after a denied sign leave it denied: nothing, "at all", or where it is."""
+    """Whether the words after a denied sign leave it denied: nothing, "at all", or where it is
+    (chat filler at the end aside: "I'm not pregnant btw")."""
+    while rest and rest[-1] in _TRAILING_FILLER:
+        rest = rest[:-1]
     if rest and rest[0] in ("in", "on"):
         rest = rest[2:] if len(rest) > 2 and rest[1] in _DETERMINERS else rest[1:]
         return len(rest) == 1 and rest[0] in _BODY

@@ -302,6 +302,8 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
         "I am not feeling numb in my legs, is deep tissue ok?",
         "my legs aren't numb, it's just the lower back that aches",  # only an everyday ache after it
         "my legs aren't numb, just stiff",
+        "I'm not pregnant btw",  # chat filler after the denied word
+        "my legs aren't numb lol",
     ],
 )
 def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: str) -> None:

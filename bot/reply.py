@@ -98,12 +98,13 @@ def reply_to(matcher: Matcher, text: str) -> Reply:
     notice = check.safety.notice_for(warnings) if warnings and check.safety else None
     # "is that ok for my husband too?" scores high on its one word ("partner"), but it asks about
     # an earlier answer that the bot cannot see: a confident answer here would be a wrong one.
-    vague = not holds_back(warnings) and matcher.points_back(text)
-    best, ambiguous = verdict(ranked, matcher.threshold, held=holds_back(warnings) or vague)
+    held = holds_back(warnings)
+    vague = not held and matcher.points_back(text)
+    best, ambiguous = verdict(ranked, matcher.threshold, held=held or vague)
     if best is not None:
         return Reply(text, best.entry, best.score, ranked[1:], warnings=warnings, notice=notice)
     score = ranked[0].score if ranked else (0.0 if ranked_all else None)  # None: nothing to score
-    if holds_back(warnings):  # topics for later: only those the question is about, not whatever scored above 0
+    if held:  # topics for later: only those the question is about, not whatever scored above 0
         ranked = tuple(c for c in ranked if c.score >= matcher.threshold * HELD_TOPIC_SHARE)
     unexplained = () if ambiguous else matcher.unexplained_terms(text)
     return Reply(text, None, score, ranked[:SUGGESTIONS], ambiguous, warnings, notice, unexplained, vague=vague)

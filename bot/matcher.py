@@ -55,7 +55,7 @@ _ASIDE_WEIGHT = 0.5
 # words of its own points back at an earlier answer. Not "this" ("what is this article about?") nor
 # "it", which here is the massage ("is it relaxing?").
 _POINTING_BACK = frozenset("that him her them he she they those too also".split())
-_FOLLOWING_ON = re.compile(r"(and|what about|how about|wat about|same question|same for) ")
+_FOLLOWING_ON = re.compile(r"(and|what about|how about|wat about|same question|same for|same with|same here) ")
 _OWN_WEIGHT = 1.5
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
 _ASKING_STARTS = frozenset(
@@ -414,9 +414,11 @@ class Matcher:
         of the KB's own ("partner", "massage"). A word the KB lacks is its own topic: "how much does
         it cost" is off-topic, not vague."""
         said = normalize(text)
-        if _POINTING_BACK.isdisjoint(said.split()) and not _FOLLOWING_ON.match(said + " "):
+        opening = _FOLLOWING_ON.match(said + " ")
+        if _POINTING_BACK.isdisjoint(said.split()) and not opening:
             return False
-        query = self._read(text)
+        # the opening is not the question's own: "same" in "same for me?" would weigh like a topic
+        query = self._read(said[opening.end() :] if opening else text)
         own = sum(weight for word, _, _, weight, _ in query.readings if word not in STOPWORDS) if query else 0.0
         return own < _OWN_WEIGHT
 

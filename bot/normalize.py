@@ -44,6 +44,8 @@ STOPWORDS = frozenset(
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
     proper reckon reckons reckoned kindly
+    hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
+    hadnt mustnt aint yall
     """.split()
 )
 

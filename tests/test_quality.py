@@ -51,6 +51,9 @@ INDEPENDENT_COINCIDENCES = {
     "benefits",  # a one-word query, written for the fourth batch
     "tapotement",  # a one-word query, written for the ninth batch; the KB has had it as an alternate since before
     "pros of couples massage",  # written for the eleventh batch; a KB alternate since long before
+    # short queries written for the twelfth batch, each a KB alternate since before it was written
+    "swedish massage explained", "should we talk during the massage", "deep tissue or relaxation massage",
+    "couples massage styles",
 }
 
 

@@ -43,7 +43,8 @@ STOPWORDS = frozenset(
     ourselves ourself themself yourself yourselves no nope nah yep yup
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
-    proper reckon reckons reckoned kindly thinking
+    proper reckon reckons reckoned kindly thinking must shall
+    po lah leh lor yaar
     hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
     hadnt mustnt aint yall
     """.split()

@@ -44,7 +44,7 @@ STOPWORDS = frozenset(
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
     proper reckon reckons reckoned kindly thinking must shall
-    po lah leh lor yaar
+    po lah leh lor yaar hardly
     hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
     hadnt mustnt aint yall
     """.split()

@@ -44,7 +44,8 @@ STOPWORDS = frozenset(
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
     proper reckon reckons reckoned kindly thinking must shall
-    po lah leh lor yaar hardly
+    po lah leh lor yaar hardly cannot regarding concerning sorry haha hiya howdy gday etc obviously
+    absolutely
     hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
     hadnt mustnt aint yall
     """.split()

@@ -54,6 +54,8 @@ INDEPENDENT_COINCIDENCES = {
     # short queries written for the twelfth batch, each a KB alternate since before it was written
     "swedish massage explained", "should we talk during the massage", "deep tissue or relaxation massage",
     "couples massage styles",
+    # written for the thirteenth batch, likewise
+    "does deep tissue help sciatica", "what supplies do i need", "can i bring my sister",
 }
 
 

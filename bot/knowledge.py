@@ -19,6 +19,7 @@ from yaml.constructor import SafeConstructor
 from .errors import FaqbotError, Problem
 from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
 from .normalize import normalize
+from .safety import ignored_phrase
 
 try:  # The C loader is many times faster; both give yaml.safe_load semantics.
     from yaml import CSafeLoader as _SafeLoader
@@ -434,7 +435,12 @@ class _FileReader:
         """Ignore phrases must have words, and none may hold a whole pattern: that sign would never be seen."""
         ok = True
         for phrase, phrase_node in zip(phrases, nodes):
-            words = normalize(phrase)
+            try:
+                words, _ = ignored_phrase(phrase)
+            except ValueError as error:
+                self.problem(phrase_node, f"ignore phrase {phrase!r} {error}")
+                ok = False
+                continue
             if not words:
                 self.problem(phrase_node, f"ignore phrase {phrase!r} has no words")
                 ok = False

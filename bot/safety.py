@@ -221,7 +221,9 @@ class SafetyCheck:
             for sign, sign_patterns in zip(signs, compiled)
         )
         # Padded with spaces, so that a phrase is only taken out as whole words.
-        self._ignored = tuple(f" {normalize(phrase)} " for phrase in (safety.ignore if safety else ()) if normalize(phrase))
+        self._ignored = tuple(
+            (f" {matched} ", f" {left} ") for matched, left in map(ignored_phrase, safety.ignore if safety else ()) if matched
+        )
         self._by_clause = any(sign.within == "clause" for sign in signs)
         self._vocabulary = frozenset(
             word for _, rules in self._rules for rule in rules for word in rule.needed.union(*rule.choices)
@@ -289,9 +291,9 @@ class SafetyCheck:
         clauses = []
         for clause in sentence.split(","):
             text = " " + normalize(_RATING.sub(r"\1 out of \2", clause)) + " "
-            for phrase in self._ignored:
+            for phrase, left in self._ignored:
                 while phrase in text:
-                    text = text.replace(phrase, " ")
+                    text = text.replace(phrase, left)
             if text.split():
                 clauses.append(text.split())
         return clauses
@@ -319,6 +321,32 @@ class SafetyCheck:
             for target in self._misspellable.get(word[0], ())
             if _misspells(word, target)
         }
+
+
+_CONTEXT = re.compile(r"\(([^()]*)\)")
+
+
+def ignored_phrase(phrase: str) -> tuple[str, str]:
+    """An ignore phrase as (the words it matches, the words it leaves), both normalized.
+
+    Words in parentheses are context: needed for the phrase to match, but kept, so that "fell
+    (pregnant)" hides the fall in "I fell pregnant" and not the pregnancy. Raises ValueError when
+    the brackets do not pair up or nothing is left outside them.
+
+    Examples
+    --------
+    >>> ignored_phrase("Fell (pregnant)")
+    ('fell pregnant', 'pregnant')
+    >>> ignored_phrase("fell asleep")
+    ('fell asleep', '')
+    """
+    plain = _CONTEXT.sub(r" \1 ", phrase)
+    if "(" in plain or ")" in plain:
+        raise ValueError("has a bracket that is not closed, or not opened")
+    matched = normalize(plain)
+    if matched and not normalize(_CONTEXT.sub(" ", phrase)):
+        raise ValueError("takes nothing out: words in brackets are only its context")
+    return matched, normalize(" ".join(_CONTEXT.findall(phrase)))
 
 
 def compile_patterns(safety: Safety | None) -> tuple[tuple[str, ...], ...]:

@@ -222,8 +222,34 @@ def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCh
     assert names(check, "My back hurts. Fell yesterday. Can couples massage help?") == [FALL]
     assert names(check, "i'm not on any blood thinners, is deep tissue ok?") == []  # a negation the KB lists
     assert names(check, "my feet aren't numb but my legs are") == [LEGS]  # not every negation: this one hides a sign
-    assert names(check, "she fell pregnant last year, is massage ok now") == []
+    assert names(check, "she fell pregnant last year, is massage ok now") == ["pregnancy"]  # "fell (pregnant)" keeps its context
     assert names(check, "i cant sleep because of stress, will couples massage help me relax?") == []  # no pain named
+
+
+def test_words_in_brackets_are_an_ignored_phrase_s_context_and_stay(tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        "safety:\n  notice: See a doctor.\n  ignore: [fell (pregnant)]\n  signs:\n"
+        "    - name: a fall\n      patterns: [fell]\n    - name: pregnancy\n      patterns: [pregnant]\n"
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
+        encoding="utf-8",
+    )
+    check = SafetyCheck(load_kb(tmp_path).safety)
+    assert [s.name for s in check.signs_in("I fell pregnant in May, can I still have a massage?")] == ["pregnancy"]
+    assert [s.name for s in check.signs_in("I fell off the sofa, can I still have a massage?")] == ["a fall"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "problem"),
+    [("fell (pregnant", "has a bracket that is not closed, or not opened"), ("(fell pregnant)", "takes nothing out")],
+)
+def test_an_ignored_phrase_with_brackets_that_make_no_sense_is_reported(tmp_path: Path, phrase: str, problem: str) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        f"safety:\n  notice: See a doctor.\n  ignore: ['{phrase}']\n  signs:\n    - name: a fall\n      patterns: [fell]\n"
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
+        encoding="utf-8",
+    )
+    result = run_faqbot("validate", str(tmp_path))
+    assert result.returncode == 2 and f"kb.yaml:3:12: ignore phrase {phrase!r} {problem}" in result.stderr, result.stderr
 
 
 def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ INDEPENDENT_COINCIDENCES = {
     "couples massage styles",
     # written for the thirteenth batch, likewise
     "does deep tissue help sciatica", "what supplies do i need", "can i bring my sister",
+    "what topics do you cover", "petrissage",  # and the fourteenth
 }
 
 

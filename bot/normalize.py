@@ -45,7 +45,7 @@ STOPWORDS = frozenset(
     kk thru
     proper reckon reckons reckoned kindly thinking must shall
     po lah leh lor yaar hardly cannot regarding concerning sorry haha hiya howdy gday etc obviously
-    absolutely enough alright
+    absolutely enough alright specific stay
     hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
     hadnt mustnt aint yall
     """.split()

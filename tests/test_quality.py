@@ -57,6 +57,7 @@ INDEPENDENT_COINCIDENCES = {
     # written for the thirteenth batch, likewise
     "does deep tissue help sciatica", "what supplies do i need", "can i bring my sister",
     "what topics do you cover", "petrissage",  # and the fourteenth
+    "swedish",  # and the fifteenth: a one-word query
 }
 
 

@@ -44,7 +44,7 @@ STOPWORDS = frozenset(
     abt bc cuz coz w n shld shd shud wud wld cud cld ngl idk imo imho rn omg smth sth hmm hm yea yeh
     kk thru
     proper reckon reckons reckoned kindly thinking must shall cannot regarding concerning hardly
-    enough specific stay sorry haha hiya howdy gday alright etc obviously absolutely
+    roughly approximately enough specific stay sorry haha hiya howdy gday alright etc obviously absolutely
     po lah leh lor yaar
     hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
     hadnt mustnt aint yall

@@ -46,6 +46,9 @@ STOPWORDS = frozenset(
     proper reckon reckons reckoned kindly thinking must shall cannot regarding concerning hardly
     roughly approximately enough specific stay sorry haha hiya howdy gday alright etc obviously absolutely
     po lah leh lor yaar
+    apparently certainly definitely hopefully indeed merely presumably somehow somewhat truly
+    unfortunately fairly slightly relatively particularly anymore anyhow thus therefore furthermore
+    moreover nevertheless nonetheless otherwise likewise ought whose whoever whichever via upon onto
     hes shes hed theyre theyve theyll theyd theres itll thatll hows wheres whod wasnt werent shouldnt
     hadnt mustnt aint yall
     """.split()

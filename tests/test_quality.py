@@ -58,6 +58,7 @@ INDEPENDENT_COINCIDENCES = {
     "does deep tissue help sciatica", "what supplies do i need", "can i bring my sister",
     "what topics do you cover", "petrissage",  # and the fourteenth
     "swedish",  # and the fifteenth: a one-word query
+    "what does petrissage mean", "will we be in the same room",  # and the sixteenth
 }
 
 

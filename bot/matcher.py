@@ -32,13 +32,17 @@ from .safety import SafetyCheck, compile_patterns
 __all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
 
 # Chosen from the threshold sweep over tests/questions/tune.yaml (see docs/quality.md).
-DEFAULT_THRESHOLD = 35.0
+DEFAULT_THRESHOLD = 37.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 
 # Weights of the parts, tuned on tests/questions/tune.yaml (docs/matching.md).
 _OVERLAP_SHARE = 0.6  # of a phrasing's score; the rest is the fuzzy ratio
 _PHRASE_SHARE = 0.5  # of an entry's score; the rest is coverage
+# A phrasing's overlap is an F-beta that counts how much of the phrasing the question uses above how
+# much of the question the phrasing explains: coverage already measures the latter, and a long
+# question, of which any short phrasing explains little, would otherwise be scored down for its length.
+_OVERLAP_BETA = 0.4
 # An entry whose text covers the whole question ("cacti", "drainage holes") scores at least this
 # share of its coverage, even when no phrasing is alike: keyword questions find their entry.
 _COVERAGE_ALONE = 0.7
@@ -603,7 +607,7 @@ class Matcher:
             common = shared.get(index, 0.0)
             if common:
                 recall, precision = common / total, common / phrase_weight[index]
-                overlap = 2 * recall * precision / (recall + precision)
+                overlap = (1 + _OVERLAP_BETA**2) * recall * precision / (_OVERLAP_BETA**2 * precision + recall)
             else:
                 overlap = 0.0
             fuzzy = ratio / 100

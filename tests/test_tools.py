@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import FaqbotError, Matcher, load_kb, reply_to
+from bot import DEFAULT_THRESHOLD, FaqbotError, Matcher, load_kb, reply_to
 from bot.evaluate import evaluate, load_questions
 from bot.unanswered import UnansweredLog
 
@@ -141,7 +141,7 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert "best phrasing" in text.stdout and "coverage" in text.stdout
     assert "pilates" in text.stdout and "against (no entry knows it)" in text.stdout
     assert "backache -> back" in text.stdout
-    assert text.stdout.rstrip().endswith("threshold 35: not answered")
+    assert text.stdout.rstrip().endswith(f"threshold {DEFAULT_THRESHOLD:g}: not answered")
     held = run_faqbot("ask", "--explain", "my legs feel numb, can massage help my back?")
     assert held.stdout.rstrip().endswith(  # the sign and the KB pattern that found it, for an author checking a false alarm
         'it mentions a warning sign (numbness or weakness in the legs: "numb leg"), so the notice comes instead of an answer'

@@ -39,6 +39,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("faqbot as shipped", nothing, lambda kb: kb),
     ("without the KB's synonyms", nothing, lambda kb: KnowledgeBase(kb.entries, kb.files, kb.title)),
     ("without the fuzzy ratio (overlap only)", constant("_OVERLAP_SHARE", 1.0), lambda kb: kb),
+    ("overlap as F1 (the question's share counted as much as the phrasing's)", constant("_OVERLAP_BETA", 1.0), lambda kb: kb),
     ("without coverage of the answer text", constant("_PHRASE_SHARE", 1.0), lambda kb: kb),
     ("without the unknown-word penalty", constant("_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
     ("without the lower weight of words said beside the question", constant("_ASIDE_WEIGHT", 1.0), lambda kb: kb),

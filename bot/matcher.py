@@ -562,7 +562,7 @@ class Matcher:
         return list(dict.fromkeys((*explaining, *self._close_phrasings(query))))
 
     def _close_phrasings(self, query: _Query) -> list[int]:
-        """The owners of the phrasings with the best word overlap (F1) with the question.
+        """The owners of the phrasings with the best word overlap (the F-beta of `_score`) with the question.
 
         Thousands of entries may explain a question of common words equally well; the winner is
         the one with a phrasing close to it. Phrasings are found through the postings of the
@@ -575,7 +575,8 @@ class Matcher:
                 for index in indexes:
                     shared[index] = shared.get(index, 0.0) + weight
         total, phrase_weight = query.total, self._phrase_weight
-        overlap = [(common / (total + phrase_weight[index]), -index) for index, common in shared.items()]
+        beta_total = _OVERLAP_BETA**2 * total
+        overlap = [(common / (beta_total + phrase_weight[index]), -index) for index, common in shared.items()]
         return [self._owner[-negative] for _, negative in heapq.nlargest(_CLOSE_PHRASINGS, overlap)]
 
     def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float]]:

@@ -59,6 +59,7 @@ INDEPENDENT_COINCIDENCES = {
     "what topics do you cover", "petrissage",  # and the fourteenth
     "swedish",  # and the fifteenth: a one-word query
     "what does petrissage mean", "will we be in the same room",  # and the sixteenth
+    "does deep tissue hurt", "does massage reduce inflammation",  # and the seventeenth
 }
 
 

@@ -75,6 +75,7 @@ _ASKS_WHAT_IT_IS = re.compile(
     r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
     r"|\bwhat (is|s) (it|that|this)( exactly)?$|\bwhat\b.* (is|are)$|\bwhat (kind|sort|type) of \w+ (is|are)\b"
     r"|\b(mean|meaning|means|definition|defined)$|^how (does|do|is) .+ (work|done)$|^tell me (more )?about\b"
+    r"|^where (is|are|do|does)\b|^(which|what) .+ (is|are) (the )?best\b"
 )
 # Up to this many phrasings every entry is scored; above it, only the candidates (_candidates).
 _SCORE_ALL_UP_TO = 2000

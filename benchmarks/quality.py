@@ -111,8 +111,8 @@ def main() -> int:
         "their mean, averaged with the thresholds one either side, peaks (`Report.best_threshold`: a\n"
         "threshold whose neighbours do as well holds up better than a peak one or two questions make).\n"
         f"On tune the mean is within half a point of its top ({means[top]:.2%} at {top}) from {plateau[0]} to {plateau[-1]},\n"
-        f"and with its neighbours it peaks at {tune.best_threshold()}. The default, {DEFAULT_THRESHOLD:g}, is that peak, chosen when\n"
-        "the overlap became an F-beta (docs/matching.md); the holdout set plays no part in it.\n\n"
+        f"and with its neighbours it peaks at {tune.best_threshold()}. The default, {DEFAULT_THRESHOLD:g}, was that peak when the\n"
+        "overlap became an F-beta (docs/matching.md); the holdout set plays no part in it.\n\n"
         + "\n".join(sweep) + "\n",
         encoding="utf-8",
     )

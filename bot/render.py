@@ -167,8 +167,9 @@ def decline_fragments(
         return flow([("class:decline", line + more)], width) + list_fragments([c.entry for c in suggestions], width, numbered=True)
     if unexplained and suggestions:
         terms = unexplained[0] if len(unexplained) == 1 else ", ".join(unexplained[:-1]) + " or " + unexplained[-1]
-        it_is = "it is" if len(unexplained) == 1 else "they are"
-        line = f"I have no explanation of {terms}; {it_is} only mentioned in passing. Nearest topics:"
+        # "the term", not "it": a term may be plural ("essential oils")
+        the_term = "the term is" if len(unexplained) == 1 else "the terms are"
+        line = f"I have no explanation of {terms}; {the_term} only mentioned in passing. Nearest topics:"
         return flow([("class:decline", line)], width) + list_fragments([c.entry for c in suggestions], width, numbered=True)
     if not suggestions:
         return flow([("class:decline", f"{DECLINE} Try asking about another topic.")], width)

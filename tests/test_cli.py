@@ -497,7 +497,7 @@ def test_ask_accepts_no_color_like_the_chat() -> None:
 def test_ask_says_when_a_term_is_only_mentioned_in_passing() -> None:
     text = run_faqbot("ask", "what is shiatsu?")
     assert text.returncode == 1
-    assert "I have no explanation of shiatsu; it is only mentioned in passing." in flat(text.stdout)
+    assert "I have no explanation of shiatsu; the term is only mentioned in passing." in flat(text.stdout)
     assert "1. What is Swedish massage?" in text.stdout  # the entry that names it, offered
     reply = json.loads(run_faqbot("ask", "--json", "what is shiatsu?").stdout)
     assert reply["unexplained"] == ["shiatsu"] and reply["id"] is None

@@ -25,23 +25,10 @@ import yaml
 
 from .errors import FaqbotError
 from .matcher import Candidate, Matcher
+from .model import LabeledQuestion
 from .reply import holds_back, verdict
 
 __all__ = ["LabeledQuestion", "Outcome", "Report", "load_questions", "evaluate"]
-
-
-@dataclass(frozen=True, slots=True)
-class LabeledQuestion:
-    text: str
-    expected: tuple[str, ...]  # empty: out of scope
-    where: str = ""  # file:line:column of the item, for messages about it
-
-    @property
-    def in_scope(self) -> bool:
-        return bool(self.expected)
-
-    def accepts(self, entry_id: str) -> bool:
-        return any(entry_id == e or entry_id.startswith(e + "-") for e in self.expected)
 
 
 @dataclass(frozen=True, slots=True)

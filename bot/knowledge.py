@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .errors import FaqbotError, Problem
-from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
+from .model import Entry, KnowledgeBase, LabeledQuestion, Safety, WarningSign, default_kb_path, kb_files
 from .normalize import normalize
 from .safety import ignored_phrase
 
@@ -32,7 +32,8 @@ TEXT_FIELDS = ("id", "question", "answer", "source")
 LIST_FIELDS = ("alternates", "tips", "related", "mentions")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
-FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "entries")
+FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "examples", "entries")
+EXAMPLE_FIELDS = ("q", "expect")
 SAFETY_FIELDS = ("notice", "signs", "ignore", "groups")
 _GROUP_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 _GROUP_REFERENCE = re.compile(r"<([^<>\s]*)>")
@@ -114,8 +115,14 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
                 related_refs.extend((entry_id, r, doc.related_spots[(entry_id, r)]) for r in maybe_entry.related)
 
     known = list(first_seen)
+    examples: list[LabeledQuestion] = []
     for doc in parsed:
         related_refs.extend(doc.orphan_related)
+        for example, id_spots in doc.examples:
+            examples.append(example)
+            for expected, spot in zip(example.expected, id_spots):
+                if expected not in first_seen:
+                    problems.append(_at(spot, f"example expects unknown id '{expected}'{_did_you_mean(expected, known)}", None))
     for owner, target, spot in related_refs:
         if target == owner:
             problems.append(_at(spot, "'related' lists the entry itself", owner))
@@ -137,6 +144,7 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
         title=values.get("title"),
         description=values.get("description"),
         disclaimer=values.get("disclaimer"),
+        examples=tuple(examples),
     )
 
 
@@ -190,6 +198,7 @@ class _ParsedFile:
     related_spots: dict[tuple[str, str], Problem] = field(default_factory=dict)
     synonyms: list[tuple[str, tuple[str, ...], Problem]] = field(default_factory=list)
     safety: Safety | None = None
+    examples: list[tuple[LabeledQuestion, list[Problem]]] = field(default_factory=list)  # with where each id is
 
     def where(self, key: str, message: str) -> Problem:
         return _at(self.kb_spots[key], message, None)
@@ -313,6 +322,8 @@ class _FileReader:
             elif key == "safety":
                 self.result.kb_spots["safety"] = self.spot(key_node)
                 self.read_safety(loader, value_node)
+            elif key == "examples":
+                self.read_examples(loader, value_node)
             elif key in KB_FIELDS:
                 value = self.text(loader, key, value_node)
                 if value is not None:
@@ -321,7 +332,7 @@ class _FileReader:
             else:
                 self.problem(key_node, f"unknown top-level key '{key}'{_did_you_mean(key, list(FILE_FIELDS))}")
         if entries_node is None:
-            if not self.result.synonyms and not self.result.kb_values and self.result.safety is None:
+            if not (self.result.synonyms or self.result.kb_values or self.result.examples) and self.result.safety is None:
                 self.problem(root, "missing 'entries' (the list of entries)")
         elif isinstance(entries_node, yaml.ScalarNode) and self.value(loader, entries_node) is None:
             pass  # `entries:` with nothing after it: no entries in this file
@@ -334,6 +345,50 @@ class _FileReader:
                 self.entry_id = None
                 self.read_entry(loader, entry_node)
                 self.entry_id = None
+
+    def read_examples(self, loader: SafeConstructor, node: yaml.Node) -> None:
+        """`examples:` lists questions as people ask them, each with `q` and `expect` (an id, a list of ids, or null)."""
+        if not self.safe(node):
+            return
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, "'examples' must be a list of questions, each with 'q' and 'expect'")
+            return
+        for item in node.value:
+            if not self.safe(item):
+                continue
+            if not isinstance(item, yaml.MappingNode):
+                self.problem(item, "each example must be a mapping with 'q' (the question) and 'expect' (an id, a list of ids, or null)")
+                continue
+            text: str | None = None
+            expected: list[tuple[str, Problem]] | None = None
+            for key, key_node, value_node in self.mapping_items(loader, item):
+                if key == "q":
+                    text = self.text(loader, "q", value_node)
+                elif key == "expect":
+                    expected = self.expected_ids(loader, value_node)
+                else:
+                    self.problem(key_node, f"unknown example field '{key}'{_did_you_mean(key, list(EXAMPLE_FIELDS))}")
+                    text = None
+            present = {k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
+            for required in EXAMPLE_FIELDS:
+                if required not in present:
+                    self.problem(item, f"example is missing '{required}'")
+            if text is not None and expected is not None and present >= set(EXAMPLE_FIELDS):
+                spot = self.spot(item)
+                example = LabeledQuestion(text, tuple(i for i, _ in expected), f"{self.path}:{spot.line}:{spot.column}")
+                self.result.examples.append((example, [where for _, where in expected]))
+
+    def expected_ids(self, loader: SafeConstructor, node: yaml.Node) -> list[tuple[str, Problem]] | None:
+        """An example's `expect`: null (out of scope), an id, or a list of ids; each with where it is."""
+        if isinstance(node, yaml.ScalarNode) and self.safe(node) and self.value(loader, node) is None:
+            return []
+        nodes = node.value if isinstance(node, yaml.SequenceNode) and node.value else [node]
+        ids = [(self.text(loader, "expect", n), n) for n in nodes if isinstance(n, yaml.ScalarNode)]
+        if len(ids) != len(nodes) or any(i is None for i, _ in ids):
+            if len(ids) != len(nodes):
+                self.problem(node, "'expect' must be an id, a list of ids, or null")
+            return None
+        return [(str(i), self.spot(n)) for i, n in ids]
 
     def read_synonyms(self, loader: SafeConstructor, node: yaml.Node) -> None:
         """`synonyms:` maps a word or phrase the KB uses to the other words people say for it."""

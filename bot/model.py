@@ -14,7 +14,7 @@ from typing import Literal
 
 from .errors import FaqbotError
 
-__all__ = ["Entry", "KnowledgeBase", "Safety", "WarningSign", "default_kb_path", "kb_files"]
+__all__ = ["Entry", "KnowledgeBase", "LabeledQuestion", "Safety", "WarningSign", "default_kb_path", "kb_files"]
 
 KB_SUFFIXES = (".yaml", ".yml")
 
@@ -36,6 +36,27 @@ class Entry:
     def phrasings(self) -> tuple[str, ...]:
         """The canonical question followed by its alternates."""
         return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledQuestion:
+    """A question as people ask it, with the entries that answer it (none: the KB does not cover it).
+
+    Question sets for `faqbot eval` are made of these, and so are a KB's `examples`, which the
+    matcher learns from.
+    """
+
+    text: str
+    expected: tuple[str, ...]  # empty: out of scope
+    where: str = ""  # file:line:column of the item, for messages about it
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expected)
+
+    def accepts(self, entry_id: str) -> bool:
+        """Whether `entry_id` is a right answer: an expected id, or a finer entry of one ("technique-swedish-strokes")."""
+        return any(entry_id == e or entry_id.startswith(e + "-") for e in self.expected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +130,7 @@ class KnowledgeBase:
     disclaimer: str | None = None
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     safety: Safety | None = None
+    examples: tuple[LabeledQuestion, ...] = ()  # labeled questions the matcher learns from
     _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,8 @@ def test_entries_and_kb_are_frozen(default_kb: bot.KnowledgeBase) -> None:
 @pytest.mark.parametrize("footer", ["Jane Smith", "Related Articles", "recovery program"])
 def test_kb_content_never_contains_the_article_footer(default_kb: bot.KnowledgeBase, footer: str) -> None:
     assert default_kb.files
-    for path in default_kb.files:
+    # Examples may quote it: they are questions people ask, and the footer is one thing they ask about.
+    for path in (f for f in default_kb.files if f.name != "examples.yaml"):
         text = path.read_text(encoding="utf-8")
         assert footer.lower() not in text.lower(), f"{path} contains {footer!r}"
     for entry in default_kb:
@@ -659,3 +661,56 @@ def test_an_entry_without_a_usable_id_still_has_its_related_ids_checked(tmp_path
     found = [(p.line, p.column, p.message.split(" (")[0]) for p in caught.value.problems]
     assert (2, 9, "id 'Bad_Id' must be kebab-case: lowercase letters, digits and '-'") in found
     assert (5, 15, "'related' names unknown id 'nope'") in found
+
+
+# --- examples: labeled questions the matcher learns from ------------------------------------------
+
+
+def test_examples_load_from_any_file_with_where_each_one_is(tmp_path: Path) -> None:
+    write(tmp_path / "kb" / "a.yaml", GOOD)
+    write(tmp_path / "kb" / "b.yaml", """\
+        examples:
+          - q: tell me about a
+            expect: a
+          - q: can I get a refund?
+            expect: null
+          - {q: a or b?, expect: [a]}
+        """)
+    kb = load_kb(tmp_path / "kb")
+    assert [(e.text, e.expected, e.in_scope) for e in kb.examples] == [
+        ("tell me about a", ("a",), True), ("can I get a refund?", (), False), ("a or b?", ("a",), True),
+    ]
+    assert kb.examples[1].where == f"{tmp_path / 'kb' / 'b.yaml'}:4:5"
+
+
+def test_example_problems_are_all_reported_with_their_place(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + textwrap.dedent("""\
+        examples:
+          - q: what is a?
+            expect: aa
+          - q: ""
+            expect: a
+          - q: no label
+          - q: stray
+            expect: a
+            answer: A.
+          - just a string
+          - q: bad label
+            expect: {a: 1}
+        """))
+    problems = problems_of(path)
+    found = [(p.line, p.column, p.message) for p in problems]
+    assert found == [
+        (8, 13, "example expects unknown id 'aa' (did you mean 'a'?)"),
+        (9, 8, "'q' is empty"),
+        (11, 5, "example is missing 'expect'"),
+        (14, 5, "unknown example field 'answer'"),
+        (15, 5, "each example must be a mapping with 'q' (the question) and 'expect' (an id, a list of ids, or null)"),
+        (17, 13, "'expect' must be an id, a list of ids, or null"),
+    ]
+
+
+def test_examples_must_be_a_list(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + "examples: what is a?\n")
+    problem = only_problem(path)
+    assert where(problem)[:2] == (6, 11) and "'examples' must be a list" in problem.message

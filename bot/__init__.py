@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from .cache import load_matcher
 from .errors import FaqbotError, Problem
-from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path
-from .matcher import DEFAULT_THRESHOLD, Candidate, Explanation, Matcher, WordWeight
+from .model import Entry, KnowledgeBase, LabeledQuestion, Safety, WarningSign, default_kb_path
+from .matcher import (
+    DEFAULT_THRESHOLD, DEFAULT_THRESHOLD_WITH_EXAMPLES, Candidate, Explanation, Matcher, WordWeight, default_threshold,
+)
 from .reply import Reply, reply_to
 
 if TYPE_CHECKING:
@@ -35,10 +37,12 @@ __version__ = "0.1.0"
 __all__ = [
     "Candidate",
     "DEFAULT_THRESHOLD",
+    "DEFAULT_THRESHOLD_WITH_EXAMPLES",
     "Entry",
     "Explanation",
     "FaqbotError",
     "KnowledgeBase",
+    "LabeledQuestion",
     "Matcher",
     "Problem",
     "Reply",
@@ -47,6 +51,7 @@ __all__ = [
     "WordWeight",
     "__version__",
     "default_kb_path",
+    "default_threshold",
     "load_kb",
     "load_matcher",
     "reply_to",

@@ -19,13 +19,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .model import Entry, KnowledgeBase, Safety, WarningSign, default_kb_path, kb_files
-from .matcher import DEFAULT_THRESHOLD, Matcher
+from .model import Entry, KnowledgeBase, LabeledQuestion, Safety, WarningSign, default_kb_path, kb_files
+from .matcher import Matcher
 from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 22  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 23  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -56,7 +56,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_matcher(
-    path: str | Path | None = None, *, threshold: float = DEFAULT_THRESHOLD, cache: bool = True
+    path: str | Path | None = None, *, threshold: float | None = None, cache: bool = True
 ) -> Matcher:
     """Load a KB and build its Matcher, reusing a cached index when one fits the KB's files exactly.
 
@@ -69,7 +69,7 @@ def load_matcher(
         return _load_matcher(Path(path) if path is not None else default_kb_path(), threshold, cache)
 
 
-def _load_matcher(root: Path, threshold: float, cache: bool) -> Matcher:
+def _load_matcher(root: Path, threshold: float | None, cache: bool) -> Matcher:
     if not cache:
         return Matcher(_parse(root), threshold=threshold)
     files = kb_files(root)
@@ -141,7 +141,7 @@ def _trusted_dir() -> Path | None:
     return where
 
 
-def _read(path: Path, key: str, threshold: float) -> Matcher | None:
+def _read(path: Path, key: str, threshold: float | None) -> Matcher | None:
     try:
         if path.stat().st_uid != os.getuid():
             return None
@@ -181,11 +181,12 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
         if kb.safety
         else None
     )
-    return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety)
+    examples = tuple((q.text, q.expected, q.where) for q in kb.examples)
+    return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety, examples)
 
 
 def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
-    entries, files, title, description, disclaimer, synonyms, safety = data
+    entries, files, title, description, disclaimer, synonyms, safety, examples = data
     return KnowledgeBase(
         entries=tuple(Entry(*fields) for fields in entries),  # type: ignore[attr-defined]
         files=tuple(Path(f) for f in files),  # type: ignore[attr-defined]
@@ -194,4 +195,5 @@ def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
         disclaimer=disclaimer,  # type: ignore[arg-type]
         synonyms=synonyms,  # type: ignore[arg-type]
         safety=Safety(safety[0], tuple(WarningSign(*s) for s in safety[1]), safety[2], safety[3]) if safety else None,  # type: ignore[index]
+        examples=tuple(LabeledQuestion(*example) for example in examples),  # type: ignore[attr-defined]
     )

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
 from .errors import FaqbotError
-from .matcher import DEFAULT_THRESHOLD, Matcher
+from .matcher import DEFAULT_THRESHOLD, DEFAULT_THRESHOLD_WITH_EXAMPLES, Matcher
 from .model import default_kb_path
+from .normalize import normalize
 from .render import explanation_text, plain, reply_fragments, safety_fragments
 from .reply import Reply, reply_to
 
@@ -94,7 +95,8 @@ def build_parser() -> _Parser:
     match_options = _Parser(add_help=False)
     match_options.add_argument(
         "--threshold", type=_threshold, default=argparse.SUPPRESS, metavar="N",
-        help=f"lowest score (0-100) that counts as an answer (default: {DEFAULT_THRESHOLD:g})",
+        help=f"lowest score (0-100) that counts as an answer (default: {DEFAULT_THRESHOLD:g}, "
+        f"or {DEFAULT_THRESHOLD_WITH_EXAMPLES:g} for a KB with examples)",
     )
     chat_options = _Parser(add_help=False)
     chat_options.add_argument(
@@ -193,7 +195,7 @@ def _kb_path(args: argparse.Namespace) -> Path:
 def _load(args: argparse.Namespace) -> Matcher:
     from .cache import load_matcher
 
-    return load_matcher(getattr(args, "kb", None), threshold=getattr(args, "threshold", DEFAULT_THRESHOLD))
+    return load_matcher(getattr(args, "kb", None), threshold=getattr(args, "threshold", None))
 
 
 def _width() -> int:
@@ -282,7 +284,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from .lint import lint, read_unanswered
 
     path = _kb_path(args)
-    matcher = Matcher(load_kb(path), threshold=getattr(args, "threshold", DEFAULT_THRESHOLD))
+    matcher = Matcher(load_kb(path), threshold=getattr(args, "threshold", None))
     findings = lint(matcher, read_unanswered(args.log) if args.log else ())
     for finding in findings:
         out.write(f"{finding}\n")
@@ -305,8 +307,11 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     from .evaluate import evaluate, load_questions
 
     matcher = _load(args)
-    report = evaluate(matcher, load_questions(args.questions, known_ids=frozenset(entry.id for entry in matcher.kb)))
+    questions = load_questions(args.questions, known_ids=frozenset(entry.id for entry in matcher.kb))
+    report = evaluate(matcher, questions)
     in_scope, out_of_scope = report.counts()
+    examples = {normalize(example.text) for example in matcher.kb.examples}
+    learned_from = sum(normalize(q.text) in examples for q in questions)
     failed = [
         f"{name} {value:.4f} is below {floor:g}"  # four places: 0.8467 must not read as 0.847
         for name, value, floor, count in (
@@ -319,6 +324,10 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(_eval_json(args.questions, matcher.threshold, report, args.sweep), ensure_ascii=False) + "\n")
     else:
         out.write(_eval_text(args.questions, matcher.threshold, report, args.sweep))
+    if learned_from:
+        are = "is an example" if learned_from == 1 else "are examples"
+        print(f"faqbot: note: {learned_from} of these questions {are} the KB's matcher learned from; "
+              "the figures overstate how it does on new questions", file=sys.stderr)
     for line in failed:
         print(f"faqbot: {line}", file=sys.stderr)
     return EXIT_DECLINED if failed else EXIT_OK

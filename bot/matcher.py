@@ -8,7 +8,9 @@ the entry's whole text. See docs/matching.md for what each part does and what it
   the KB never uses ("refund", "pilates") counts fully against every entry;
 * fuzzy: a character-level ratio of the whole strings (rapidfuzz), for near-verbatim questions;
 * coverage: how much of the question's weight the entry explains, counting its answer, tips and
-  source too, so a keyword that only the answer mentions ("incense") still finds its entry.
+  source too, so a keyword that only the answer mentions ("incense") still finds its entry;
+* learned: when the KB has labeled `examples`, the probability that a question with these words
+  asks for the entry, from a model trained on them (bot/learned.py).
 
 The parts are fused into one 0-100 score; below the threshold, `match` returns None.
 """
@@ -25,14 +27,21 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .errors import FaqbotError
+from .learned import WordModel
 from .model import Entry, KnowledgeBase
 from .normalize import STOPWORDS, Analyzer, content_words, normalize, stem
 from .safety import SafetyCheck, compile_patterns
 
-__all__ = ["Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS"]
+__all__ = [
+    "Candidate", "Explanation", "WordWeight", "Matcher", "DEFAULT_THRESHOLD", "DEFAULT_THRESHOLD_WITH_EXAMPLES",
+    "MAX_QUESTION_CHARS", "default_threshold",
+]
 
-# Chosen from the threshold sweep over tests/questions/tune.yaml (see docs/quality.md).
+# Chosen from the threshold sweep over tests/questions/tune.yaml (see docs/quality.md): for a KB
+# matched on its phrasings alone, and for one with examples, whose learned part lifts the scores of
+# the questions it recognizes.
 DEFAULT_THRESHOLD = 37.0
+DEFAULT_THRESHOLD_WITH_EXAMPLES = 59.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 
@@ -51,6 +60,9 @@ _TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken f
 _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
 _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
+# With `examples`, the learned probability earns this share of the score the lexical parts leave.
+_LEARNED_SHARE = 0.7
+_QUESTION_WORDS = frozenset("what whats how why when where which who".split())
 # In a question of several clauses, an unknown word said only beside the clause that asks ("my back
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
 # story, while the asking clause says what is wanted.
@@ -164,6 +176,11 @@ def _misspelt_stopword(word: str) -> bool:
     )
 
 
+def default_threshold(kb: KnowledgeBase) -> float:
+    """The threshold a Matcher uses unless told otherwise: higher for a KB with examples."""
+    return DEFAULT_THRESHOLD_WITH_EXAMPLES if kb.examples else DEFAULT_THRESHOLD
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """An entry scored against a question: `score` is 0-100, `phrasing` the phrasing that fit best."""
@@ -199,12 +216,13 @@ class Explanation:
     unknown: float  # percent of the question's weight in words the KB does not know
     words: tuple[WordWeight, ...]
     damping: float = 1.0  # below 1 when the question asks what a term is that the KB only names
+    learned: float | None = None  # percent: how likely the KB's examples make this entry (None: it has none)
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
-            "damping": self.damping,
+            "damping": self.damping, "learned": self.learned,
             "words": [
                 {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
                 for w in self.words
@@ -220,6 +238,16 @@ class _Query:
     unknown: float  # the share of that weight in words the KB does not know
     readings: tuple[tuple[str, str, str | None, float, bool], ...]  # (word, as said, KB word or None, weight, aside)
     damping: float  # 1, or less for a question asking what a term is that the KB only names
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """What the learned model knows a question by: each word (its KB word, or "?" and the word
+        the KB lacks), each pair of neighbouring words, and the question words ("what", "how"), which
+        tell "what is a couples massage?" from "what does a couples massage do?"."""
+        words = [known or f"?{word}" for word, _, known, _, _ in self.readings]
+        pairs = [f"{first}+{second}" for first, second in zip(words, words[1:])]
+        asking = [f"#{word}" for word in dict.fromkeys(self.text.split()) if word in _QUESTION_WORDS]
+        return (*words, *pairs, *asking)
 
 
 class Matcher:
@@ -240,11 +268,12 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_safety_patterns",
+        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_safety_patterns", "_learned",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", "_safety", *_INDEX)
 
-    def __init__(self, kb: KnowledgeBase, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, kb: KnowledgeBase, *, threshold: float | None = None) -> None:
+        threshold = default_threshold(kb) if threshold is None else threshold
         if not 0 <= threshold <= 100:
             raise FaqbotError(f"threshold must be between 0 and 100, not {threshold}")
         self._kb = kb
@@ -318,18 +347,39 @@ class Matcher:
             for word in words:
                 phrase_postings.setdefault(word, []).append(index)
         self._phrase_postings = {word: tuple(indexes) for word, indexes in phrase_postings.items()}
+        self._learned = self._learn(kb) if kb.examples else None
+
+    def _learn(self, kb: KnowledgeBase) -> WordModel:
+        """The model of which entry a question's words point to, from the phrasings and the examples."""
+        position = {entry.id: i for i, entry in enumerate(kb.entries)}
+        none = len(kb.entries)
+
+        def features(text: str) -> tuple[str, ...]:
+            query = self._read(text)
+            return query.features if query else ()
+
+        phrasings = ((owner, features(text)) for owner, text in zip(self._owner, self._phrasings))
+        # An example with several right entries teaches the first: the one its writer thought of first.
+        examples = ((position[q.expected[0]] if q.expected else none, features(q.text)) for q in kb.examples)
+        return WordModel.train(none, phrasings, examples)
 
     @classmethod
-    def _from_index(cls, kb: KnowledgeBase, analyzer: Analyzer, index: dict[str, object], threshold: float) -> Matcher:
+    def _from_index(cls, kb: KnowledgeBase, analyzer: Analyzer, index: dict[str, object], threshold: float | None) -> Matcher:
         """A Matcher from a stored index (bot/cache.py), without recomputing it."""
         matcher = cls.__new__(cls)
+        threshold = default_threshold(kb) if threshold is None else threshold
         matcher._kb, matcher._analyzer, matcher._threshold, matcher._safety = kb, analyzer, float(threshold), None
         for name in cls._INDEX:
             object.__setattr__(matcher, name, index[name])
+        if matcher._learned is not None:
+            matcher._learned = WordModel(*matcher._learned)  # type: ignore[misc]
         return matcher
 
     def _index(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self._INDEX}
+        index = {name: getattr(self, name) for name in self._INDEX}
+        if self._learned is not None:  # marshal stores builtins only
+            index["_learned"] = (self._learned.base, self._learned.norm, self._learned.evidence)
+        return index
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -376,7 +426,7 @@ class Matcher:
             if found is None:
                 raise KeyError(entry_id)
             owner = found
-        score, index, overlap, fuzzy, coverage = scores[owner]
+        score, index, overlap, fuzzy, coverage, learned = scores[owner]
         words = tuple(
             WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside)
             for word, said, known, weight, aside in query.readings
@@ -385,6 +435,7 @@ class Matcher:
         return Explanation(
             candidate, round(100 * overlap, 1), round(100 * fuzzy, 1), round(100 * coverage, 1),
             round(100 * query.unknown, 1), words, query.damping,
+            None if self._learned is None else round(100 * learned, 1),
         )
 
     def safety_check(self) -> SafetyCheck:
@@ -580,8 +631,8 @@ class Matcher:
         overlap = [(common / (beta_total + phrase_weight[index]), -index) for index, common in shared.items()]
         return [self._owner[-negative] for _, negative in heapq.nlargest(_CLOSE_PHRASINGS, overlap)]
 
-    def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float]]:
-        """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage)."""
+    def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float, float]]:
+        """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage, learned probability)."""
         credit, total = query.credit, query.total
         if owners is None:
             indexes: Sequence[int] = range(len(self._analyzed))
@@ -618,6 +669,7 @@ class Matcher:
             if owner not in best or phrase > best[owner][0]:
                 best[owner] = (phrase, index, overlap, fuzzy)
         scores = {}
+        learned = self._learned.probabilities(query.features, owners) if self._learned else {}
         for owner, (phrase, index, overlap, fuzzy) in best.items():
             in_phrasings, in_body = self._entry_phrase_words[owner], self._entry_body_words[owner]
             explained = sum(
@@ -626,7 +678,12 @@ class Matcher:
             )
             coverage = explained / total
             fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)
-            score = 100 * fused * (1 - _UNKNOWN_PENALTY * query.unknown) * query.damping
-            scores[owner] = (score, index, overlap, fuzzy, coverage)
+            lexical = fused * (1 - _UNKNOWN_PENALTY * query.unknown)
+            # The learned probability fills its share of what the phrasings leave unexplained: a
+            # question that is one of an entry's phrasings scores 100 whatever the examples say,
+            # and one that shares nothing with an entry still scores 0.
+            gain = _LEARNED_SHARE * (1 - lexical) * learned.get(owner, 0.0) if lexical > 0 else 0.0
+            score = 100 * (lexical + gain) * query.damping
+            scores[owner] = (score, index, overlap, fuzzy, coverage, learned.get(owner, 0.0))
         return scores
 

@@ -127,6 +127,8 @@ def explanation_text(why: Explanation) -> str:
         f"unknown share {why.unknown:g}%",
         "  words (weight; where this entry has them):",
     ]
+    if why.learned is not None:
+        lines.insert(3, f"  learned {why.learned:g}%: how likely the KB's examples make this entry, given these words")
     if why.damping < 1:
         lines.insert(3, f"  scaled by {why.damping:g}: it asks what a term is that the KB only mentions, never explains")
     for word in why.words:

@@ -322,3 +322,46 @@ def test_the_asking_clause_is_found_without_or_with_a_question_mark(plants: Matc
 def test_an_off_topic_word_in_the_asking_clause_still_declines_a_story(default: Matcher) -> None:
     assert default.match("my back has been sore for months, is pilates any good for it?") is None
     assert default.match("we have been together ten years. can we bring our kids to a couples massage?") is None
+
+
+# --- learning from the KB's examples --------------------------------------------------------------
+
+PLANT_EXAMPLES = """\
+examples:
+  - {q: my fern's fronds are going crispy, expect: light}
+  - {q: crispy brown leaves on my calathea, expect: light}
+  - {q: leaves crispy at the edges, expect: light}
+  - {q: why is my plant dropping leaves, expect: watering}
+  - {q: where can I buy a monstera, expect: null}
+  - {q: do you sell plant pots, expect: null}
+  - {q: which shop has the cheapest plants, expect: null}
+"""
+
+
+@pytest.fixture(scope="module")
+def taught(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    """The plants KB with examples: labeled questions in words its entries never use."""
+    path: Path = tmp_path_factory.mktemp("kb") / "plants.yaml"
+    path.write_text(PLANTS + PLANT_EXAMPLES, encoding="utf-8")
+    return Matcher(load_kb(path))
+
+
+def test_examples_teach_which_entry_words_the_kb_lacks_point_to(plants: Matcher, taught: Matcher) -> None:
+    question = "the leaves went crispy, is it the watering or the light?"
+    assert plants.rank(question)[0].entry.id == "watering"  # "watering" is said; "crispy" is unknown
+    assert taught.rank(question)[0].entry.id == "light"
+
+
+def test_examples_out_of_scope_teach_the_bot_to_decline(plants: Matcher, taught: Matcher) -> None:
+    question = "where can I buy a plant that needs little light?"
+    assert plants.match(question) is not None  # "plant", "need", "light": the light entry, wrongly
+    assert taught.match(question) is None  # "buy" is what the out-of-scope examples ask
+    assert taught.explain(question, "light").learned < 30
+
+
+def test_explain_shows_the_learned_probability_only_when_the_kb_has_examples(plants: Matcher, taught: Matcher) -> None:
+    question = "crispy leaves"
+    assert plants.explain(question).learned is None
+    learned = taught.explain(question, "light").learned
+    assert learned is not None and learned > taught.explain(question, "repotting").learned + 20
+    assert taught.explain(question).to_json()["learned"] == taught.explain(question).learned

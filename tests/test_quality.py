@@ -18,10 +18,10 @@ QUESTIONS = Path(__file__).parent / "questions"
 # below: top-3 and declined are met, answered correctly is not. "Gets the right entry": the
 # best-ranked entry is a right one. "Answered correctly": the bot also clears the threshold and
 # answers with it, rather than declining or asking which of two was meant.
-MIN_TOP1 = 0.86
-MIN_TOP3 = 0.95
-MIN_ANSWERED_CORRECTLY = 0.82
-MIN_DECLINED = 0.88
+MIN_TOP1 = 0.94
+MIN_TOP3 = 0.97
+MIN_ANSWERED_CORRECTLY = 0.89
+MIN_DECLINED = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,14 @@ def test_holdout_questions_are_not_copied_into_the_kb() -> None:
 
 
 @pytest.mark.parametrize("part", ["tune", "holdout"])
+def test_no_evaluation_question_is_a_kb_example(part: str) -> None:
+    """The matcher learns from the KB's examples: a question set that shared any would flatter it."""
+    examples = {normalize(example.text) for example in load_kb().examples}
+    assert len(examples) >= 1000
+    assert not [q.text for q in load_questions(QUESTIONS / f"{part}.yaml") if normalize(q.text) in examples]
+
+
+@pytest.mark.parametrize("part", ["tune", "holdout"])
 def test_in_scope_questions_get_the_right_entry(matcher: Matcher, part: str) -> None:
     report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
     wrong = [(o.question.text, o.ranked[0].entry.id) for o in report.outcomes if o.question.in_scope and o.rank != 1]
@@ -104,7 +112,7 @@ def test_holdout_meets_the_targets_for_top3_and_declined(matcher: Matcher) -> No
 
 @pytest.mark.xfail(
     strict=True,  # when it passes, this marker must go, and the docs with it
-    reason="83% on the holdout part: the words of the rest do not tell their entry (docs/matching.md)",
+    reason="92% on the holdout part, 94.6% on tune (docs/matching.md)",
 )
 def test_holdout_meets_the_target_for_answered_correctly(matcher: Matcher) -> None:
     report = evaluate(matcher, load_questions(QUESTIONS / "holdout.yaml"))

@@ -45,7 +45,7 @@ def schema_errors(validator: Draft7Validator, path: Path) -> list[str]:
 
 
 def test_there_is_something_to_check() -> None:
-    assert len(SHIPPED) == 4 and len(FIXTURE_KBS) >= 3 and len(INVALID) >= 4
+    assert len(SHIPPED) == 5 and len(FIXTURE_KBS) >= 3 and len(INVALID) >= 4
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
@@ -114,6 +114,9 @@ def test_files_the_validator_accepts_pass_the_schema(text: str, validator: Draft
         "safety:\n  notice: N.\n  ignore: fell asleep\n  signs:\n    - name: fall\n      patterns: [fell]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: [B, B]\n",
         "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n    mentions: B\n",
+        "examples:\n  - q: what is it?\n",
+        "examples:\n  - q: what is it?\n    expect: [Not-Kebab]\n",
+        "examples:\n  - q: ' '\n    expect: null\n",
     ],
 )
 def test_files_the_validator_rejects_fail_the_schema(text: str, validator: Draft7Validator, tmp_path: Path) -> None:
@@ -132,4 +135,6 @@ def test_the_schema_names_exactly_the_fields_the_validator_knows(schema: dict[st
     assert set(sign["required"]) == set(knowledge.SIGN_FIELDS)
     assert set(sign["properties"]) == {*knowledge.SIGN_FIELDS, *knowledge.SIGN_OPTIONAL}
     assert set(schema["properties"]["safety"]["properties"]) == set(knowledge.SAFETY_FIELDS)
+    example = schema["properties"]["examples"]["items"]
+    assert set(example["properties"]) == set(example["required"]) == set(knowledge.EXAMPLE_FIELDS)
     assert schema["definitions"]["id"]["pattern"] == "^" + knowledge._KEBAB_ID.pattern.removesuffix(r"\Z") + "$"

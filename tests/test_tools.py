@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import sys
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import DEFAULT_THRESHOLD, FaqbotError, Matcher, load_kb, reply_to
+from bot import DEFAULT_THRESHOLD_WITH_EXAMPLES, FaqbotError, Matcher, load_kb, reply_to
 from bot.evaluate import evaluate, load_questions
 from bot.unanswered import UnansweredLog
 
@@ -57,6 +58,16 @@ def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     assert failing.returncode == 1 and "answered correctly 0.0000 is below 0.5" in failing.stderr
     # That set has no out-of-scope questions, so it has no declined rate to fall below.
     assert "declined" not in run_faqbot("eval", str(unanswerable), "--min-declined", "0.9").stderr
+
+
+def test_eval_warns_when_the_set_holds_questions_the_matcher_learned_from(tmp_path: Path) -> None:
+    learned, new = load_kb().examples[0].text, "how long do we lie on the table"
+    both = write(tmp_path / "q.yaml", f"questions:\n  - q: {json.dumps(learned.upper())}\n    expect: null\n  - q: {new}\n    expect: faq-how-long\n")
+    result = run_faqbot("eval", str(both))
+    assert result.returncode == 0
+    assert "note: 1 of these questions is an example the KB's matcher learned from" in result.stderr
+    fresh = write(tmp_path / "fresh.yaml", f"questions:\n  - q: {new}\n    expect: faq-how-long\n")
+    assert run_faqbot("eval", str(fresh)).stderr == ""
 
 
 def test_eval_rejects_an_empty_set(tmp_path: Path) -> None:
@@ -141,7 +152,8 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert "best phrasing" in text.stdout and "coverage" in text.stdout
     assert "pilates" in text.stdout and "against (no entry knows it)" in text.stdout
     assert "backache -> back" in text.stdout
-    assert text.stdout.rstrip().endswith(f"threshold {DEFAULT_THRESHOLD:g}: not answered")
+    assert re.search(r"learned [\d.]+%: how likely the KB's examples make this entry", text.stdout)
+    assert text.stdout.rstrip().endswith(f"threshold {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}: not answered")
     held = run_faqbot("ask", "--explain", "my legs feel numb, can massage help my back?")
     assert held.stdout.rstrip().endswith(  # the sign and the KB pattern that found it, for an author checking a false alarm
         'it mentions a warning sign (numbness or weakness in the legs: "numb leg"), so the notice comes instead of an answer'

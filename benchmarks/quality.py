@@ -9,6 +9,7 @@ maximises the mean of its two rates on the tune set, and is then reported on eve
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import DEFAULT_THRESHOLD, Candidate, KnowledgeBase, Matcher, load_kb  # noqa: E402
+from bot import DEFAULT_THRESHOLD, DEFAULT_THRESHOLD_WITH_EXAMPLES, Candidate, KnowledgeBase, Matcher, load_kb  # noqa: E402
 from bot.evaluate import evaluate, load_questions  # noqa: E402
 from bot.safety import SafetyCheck  # noqa: E402
 
@@ -64,6 +65,7 @@ def main() -> int:
         untuned = NaiveMatcher(kb, all_phrasings)
         threshold = evaluate(untuned, sets["tune"]).best_threshold()  # type: ignore[arg-type]
         matchers.append((name, NaiveMatcher(kb, all_phrasings, threshold)))
+    matchers.append(("faqbot, phrasings only (no examples)", Matcher(dataclasses.replace(kb, examples=()))))
     matchers.append(("faqbot", Matcher(kb)))
     rows = []
     for name, matcher in matchers:
@@ -85,7 +87,7 @@ def main() -> int:
         "| threshold | tune: in scope answered correctly | tune: out of scope declined | mean | mean of threshold ± 1 |",
         "|---|---|---|---|---|",
     ]
-    for threshold, answered, declined in tune.sweep(tuple(sorted({*range(20, 62, 2), DEFAULT_THRESHOLD}))):
+    for threshold, answered, declined in tune.sweep(tuple(sorted({*range(36, 82, 2), DEFAULT_THRESHOLD_WITH_EXAMPLES}))):
         mark = " **default**" if threshold == Matcher(kb).threshold else ""
         around = [(a + d) / 2 for _, a, d in tune.sweep((threshold - 1, threshold, threshold + 1))]
         sweep.append(
@@ -104,15 +106,17 @@ def main() -> int:
         "Produced by `python benchmarks/quality.py` on the default KB and the labeled question sets in\n"
         "`tests/questions/` (`tune`: used while improving the KB and the matcher; `holdout`: never used\n"
         "for that). Set sizes are in-scope + out-of-scope questions. The naive matcher's threshold is\n"
-        "chosen on `tune` as faqbot's default was (below); faqbot's is its default.\n\n"
+        "chosen on `tune` as faqbot's default was (below); faqbot's is its default. \"Phrasings only\" is\n"
+        "the same KB without its `examples`, matched as any KB without them is.\n\n"
         f"{text}\n\n"
         "## Choosing the threshold\n\n"
         "`faqbot eval tests/questions/tune.yaml --sweep` gives both rates at every threshold, and where\n"
         "their mean, averaged with the thresholds one either side, peaks (`Report.best_threshold`: a\n"
         "threshold whose neighbours do as well holds up better than a peak one or two questions make).\n"
         f"On tune the mean is within half a point of its top ({means[top]:.2%} at {top}) from {plateau[0]} to {plateau[-1]},\n"
-        f"and with its neighbours it peaks at {tune.best_threshold()}. The default, {DEFAULT_THRESHOLD:g}, was that peak when the\n"
-        "overlap became an F-beta (docs/matching.md); the holdout set plays no part in it.\n\n"
+        f"and with its neighbours it peaks at {tune.best_threshold()}. The default for a KB with examples, {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}, was that peak\n"
+        f"when the learned part came in (docs/matching.md); for a KB without, {DEFAULT_THRESHOLD:g}, the peak of the phrasings-only\n"
+        "matcher's sweep. The holdout set plays no part in either.\n\n"
         + "\n".join(sweep) + "\n",
         encoding="utf-8",
     )

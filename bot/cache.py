@@ -25,7 +25,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 24  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 25  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -181,7 +181,7 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
         if kb.safety
         else None
     )
-    examples = tuple((q.text, q.expected, q.where) for q in kb.examples)
+    examples = tuple((q.text, q.expected) for q in kb.examples)
     return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety, examples)
 
 
@@ -195,5 +195,5 @@ def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
         disclaimer=disclaimer,  # type: ignore[arg-type]
         synonyms=synonyms,  # type: ignore[arg-type]
         safety=Safety(safety[0], tuple(WarningSign(*s) for s in safety[1]), safety[2], safety[3]) if safety else None,  # type: ignore[index]
-        examples=tuple(LabeledQuestion(*example) for example in examples),  # type: ignore[attr-defined]
+        examples=tuple(LabeledQuestion(text, expected) for text, expected in examples),  # type: ignore[attr-defined]
     )

@@ -7,9 +7,7 @@ prompt_toolkit is imported only when the interactive chat starts, so `ask` and `
 from __future__ import annotations
 
 import argparse
-import difflib
 import io
-import json
 import os
 import shutil
 import sys
@@ -52,6 +50,8 @@ class _Parser(argparse.ArgumentParser):
         if unknown:
             command = self._commands().get(args.command or "", self)
             known = list(command._option_string_actions)
+            import difflib  # only a mistyped command needs it
+
             close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise FaqbotError(f"unrecognized argument {unknown[0]!r}{hint} (see '{command.prog} --help')")
@@ -228,6 +228,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         # The sign and the KB pattern that held the answer back: what an author checks a false alarm by.
         held_by = matcher.safety_check().matches(question) if args.explain and reply.warnings else []
         if args.json:
+            import json  # only --json needs it: 1 ms of start-up
+
             record = reply.to_json()
             if args.explain:
                 record["explain"] = why.to_json() if why else None
@@ -321,6 +323,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
         if floor is not None and count and value < floor  # a set with no such questions has no rate
     ]
     if args.json:
+        import json
+
         out.write(json.dumps(_eval_json(args.questions, matcher.threshold, report, args.sweep), ensure_ascii=False) + "\n")
     else:
         out.write(_eval_text(args.questions, matcher.threshold, report, args.sweep))

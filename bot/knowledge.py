@@ -374,8 +374,9 @@ class _FileReader:
                 if required not in present:
                     self.problem(item, f"example is missing '{required}'")
             if text is not None and expected is not None and present >= set(EXAMPLE_FIELDS):
-                spot = self.spot(item)
-                example = LabeledQuestion(text, tuple(i for i, _ in expected), f"{self.path}:{spot.line}:{spot.column}")
+                # Problems with an example are found here, so it keeps no place of its own: the
+                # index cache restores every example at start-up, and a place would double its size.
+                example = LabeledQuestion(text, tuple(i for i, _ in expected))
                 self.result.examples.append((example, [where for _, where in expected]))
 
     def expected_ids(self, loader: SafeConstructor, node: yaml.Node) -> list[tuple[str, Problem]] | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 __all__ = ["WordModel"]
 
@@ -30,7 +29,6 @@ _SMOOTHING = 0.3
 _TEMPERATURE = 2.5
 
 
-@dataclass(frozen=True, slots=True)
 class WordModel:
     """Naive Bayes over classes 0..n-1 (the entries) and n ("none of them").
 
@@ -41,9 +39,11 @@ class WordModel:
     norm[c] + the boosts of its words.
     """
 
-    base: tuple[float, ...]
-    norm: tuple[float, ...]
-    evidence: dict[str, bytes]
+    # A plain class, not a dataclass: creating a frozen dataclass costs `faqbot ask` 0.4 ms of start-up.
+    __slots__ = ("base", "norm", "evidence")
+
+    def __init__(self, base: tuple[float, ...], norm: tuple[float, ...], evidence: dict[str, bytes]) -> None:
+        self.base, self.norm, self.evidence = base, norm, evidence
 
     @classmethod
     def train(cls, classes: int, phrasings: Iterable[tuple[int, Sequence[str]]], examples: Iterable[tuple[int, Sequence[str]]]) -> WordModel:

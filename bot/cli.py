@@ -300,8 +300,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     from .knowledge import load_kb
 
     kb = load_kb(path)
-    files = len(kb.files)
-    out.write(f"{path}: OK, {len(kb)} entr{'ies' if len(kb) != 1 else 'y'} in {files} file{'s' if files != 1 else ''}\n")
+    files, examples = len(kb.files), len(kb.examples)
+    learned = f" and {examples:,} example{'s' if examples != 1 else ''}" if examples else ""
+    out.write(f"{path}: OK, {len(kb)} entr{'ies' if len(kb) != 1 else 'y'}{learned} in {files} file{'s' if files != 1 else ''}\n")
     return EXIT_OK
 
 

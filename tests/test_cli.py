@@ -290,7 +290,7 @@ def test_validate_the_default_kb(kb: bot.KnowledgeBase) -> None:
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert len(lines) == 1
-    assert f"{len(kb)} entries" in lines[0]
+    assert f"{len(kb)} entries and {len(kb.examples):,} examples in" in lines[0]
     assert f"{len(kb.files)} files" in lines[0]
     assert lines[0].startswith(f"{REPO_ROOT / 'knowledge'}: ")  # found from a cwd outside the repo
 
@@ -298,6 +298,9 @@ def test_validate_the_default_kb(kb: bot.KnowledgeBase) -> None:
 def test_validate_counts_in_words_that_agree(tmp_path: Path) -> None:
     (tmp_path / "kb.yaml").write_text("entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n", encoding="utf-8")
     assert run_faqbot("validate", "kb.yaml", cwd=tmp_path).stdout == "kb.yaml: OK, 1 entry in 1 file\n"
+    with (tmp_path / "kb.yaml").open("a", encoding="utf-8") as kb:
+        kb.write("examples:\n  - {q: what is a, expect: a}\n")
+    assert run_faqbot("validate", "kb.yaml", cwd=tmp_path).stdout == "kb.yaml: OK, 1 entry and 1 example in 1 file\n"
 
 
 def test_validate_a_bad_kb_reports_every_problem(tmp_path: Path) -> None:

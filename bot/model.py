@@ -130,7 +130,7 @@ class KnowledgeBase:
     disclaimer: str | None = None
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     safety: Safety | None = None
-    examples: tuple[LabeledQuestion, ...] = ()  # labeled questions the matcher learns from
+    examples: Sequence[LabeledQuestion] = ()  # labeled questions the matcher learns from
     _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -192,13 +192,13 @@ class SafetyCheck:
         safety: Safety | None,
         *,
         patterns: tuple[tuple[str, ...], ...] | None = None,
+        spelt: Mapping[str, tuple[str, ...]] | None = None,
         stem_word: Callable[[str], str] = stem,
     ) -> None:
         self.safety = safety
         self._stem_word = stem_word
         signs = safety.signs if safety else ()
-        groups = {name: tuple(normalize(word) for word in words) for name, words in (safety.groups if safety else {}).items()}
-        spelt = {written: _spelt(written, groups) for sign in signs for written in sign.patterns}
+        spelt = spell_patterns(safety) if spelt is None else spelt
         compiled = compile_patterns(safety) if patterns is None else patterns
         # Each sign with its patterns as the stems they need and the sets of alternatives ("gp|doctor")
         # one of which they need, beside the patterns as the KB wrote them and whether they hold a
@@ -361,6 +361,21 @@ def compile_patterns(safety: Safety | None) -> tuple[tuple[str, ...], ...]:
     if safety is None:
         return ()
     return tuple(tuple(" ".join(sorted(_slots(p, safety.groups))) for p in sign.patterns) for sign in safety.signs)
+
+
+def spell_patterns(safety: Safety | None) -> dict[str, tuple[str, ...]]:
+    """Each pattern as written -> its words normalized, a group's words in its place: plain data, for the index cache.
+
+    Examples
+    --------
+    >>> sign = WarningSign("told", ("<role> said NO massages",))
+    >>> spell_patterns(Safety("See a doctor.", (sign,), groups={"role": ("doctor", "GPs")}))
+    {'<role> said NO massages': ('doctor', 'gps', 'said', 'no', 'massages')}
+    """
+    if safety is None:
+        return {}
+    groups = {name: tuple(normalize(word) for word in words) for name, words in safety.groups.items()}
+    return {written: tuple(_spelt(written, groups)) for sign in safety.signs for written in sign.patterns}
 
 
 def _slots(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> set[str]:

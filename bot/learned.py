@@ -8,8 +8,8 @@ of scope train one more class, "none of them", so that words typical of off-topi
 every entry's probability down. See docs/matching.md for what it is worth.
 
 Words are features as the matcher reads them: a KB word after synonyms and typos, or the word
-itself when the KB does not know it. The model is plain data (tuples and dicts of numbers), so
-the index cache stores it as it stores the rest of the index.
+itself when the KB does not know it. The model is plain data (tuples of numbers, a dict of
+bytes), so the index cache stores it as it stores the rest of the index.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ __all__ = ["WordModel"]
 # Additive smoothing: a word an entry was never seen with still leaves it some probability, as
 # one unseen word should not rule an entry out. Chosen on tune (docs/matching.md).
 _SMOOTHING = 0.3
-# Naive Bayes counts each word as independent evidence, so it is far too sure of itself: one
-# or two telling words give an entry 0.99. Dividing the log odds by this softens it into a
-# probability that can be weighed against the lexical score.
+# Naive Bayes counts each word as independent evidence, so it is far too sure of itself: a few
+# telling words give one entry nearly all the probability. Dividing the log odds by this softens
+# it into a probability that can be weighed against the lexical score (chosen on tune).
 _TEMPERATURE = 2.5
 
 

@@ -374,8 +374,8 @@ class _FileReader:
                 if required not in present:
                     self.problem(item, f"example is missing '{required}'")
             if text is not None and expected is not None and present >= set(EXAMPLE_FIELDS):
-                # Problems with an example are found here, so it keeps no place of its own: the
-                # index cache restores every example at start-up, and a place would double its size.
+                # Problems with an example are all found here, so it keeps no place of its own,
+                # which would double its size in the index cache.
                 example = LabeledQuestion(text, tuple(i for i, _ in expected))
                 self.result.examples.append((example, [where for _, where in expected]))
 

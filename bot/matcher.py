@@ -41,7 +41,7 @@ __all__ = [
 # matched on its phrasings alone, and for one with examples, whose learned part lifts the scores of
 # the questions it recognizes.
 DEFAULT_THRESHOLD = 37.0
-DEFAULT_THRESHOLD_WITH_EXAMPLES = 59.0
+DEFAULT_THRESHOLD_WITH_EXAMPLES = 74.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 
@@ -61,7 +61,7 @@ _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
 _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
 # With `examples`, the learned probability earns this share of the score the lexical parts leave.
-_LEARNED_SHARE = 0.7
+_LEARNED_SHARE = 0.9
 _QUESTION_WORDS = frozenset("what whats how why when where which who".split())
 # In a question of several clauses, an unknown word said only beside the clause that asks ("my back
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
@@ -359,10 +359,10 @@ class Matcher:
             query = self._read(text)
             return query.features if query else ()
 
-        phrasings = ((owner, features(text)) for owner, text in zip(self._owner, self._phrasings))
+        phrasings = [(owner, features(text)) for owner, text in zip(self._owner, self._phrasings)]
         # An example with several right entries teaches the first: the one its writer thought of first.
-        examples = ((position[q.expected[0]] if q.expected else none, features(q.text)) for q in kb.examples)
-        return WordModel.train(none, phrasings, examples)
+        examples = [(position[q.expected[0]] if q.expected else none, features(q.text)) for q in kb.examples]
+        return WordModel.train(none, phrasings + examples)
 
     @classmethod
     def _from_index(cls, kb: KnowledgeBase, analyzer: Analyzer, index: dict[str, object], threshold: float | None) -> Matcher:
@@ -379,7 +379,7 @@ class Matcher:
     def _index(self) -> dict[str, object]:
         index = {name: getattr(self, name) for name in self._INDEX}
         if self._learned is not None:  # marshal stores builtins only
-            index["_learned"] = (self._learned.base, self._learned.norm, self._learned.evidence)
+            index["_learned"] = (self._learned.base, self._learned.evidence)
         return index
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,15 +14,39 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def default_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default KB's index cache, built once for the whole run.
+
+    Building it trains the KB's learned model (a second); without this, every test that runs a
+    fresh faqbot in a fresh home would build it again, as a user's first run does once.
+    """
+    from bot.cache import load_matcher
+
+    cache = tmp_path_factory.mktemp("index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        load_matcher()
+    return cache / "faqbot"
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point HOME and the XDG directories at fresh temp dirs, so no test reads or writes the real ones."""
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, default_index: Path
+) -> Path:
+    """Point HOME and the XDG directories at fresh temp dirs, so no test reads or writes the real ones.
+
+    The cache directory starts with the default KB's index in it, as it is after a user's first
+    run, except for tests marked `empty_cache`.
+    """
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     for name, sub in (("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
         path = home / sub
         path.mkdir()
         monkeypatch.setenv(name, str(path))
+    if request.node.get_closest_marker("empty_cache") is None:
+        shutil.copytree(default_index, home / "cache" / "faqbot")
     return home
 
 

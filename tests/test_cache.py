@@ -14,6 +14,8 @@ from bot.cache import cache_dir
 
 from conftest import write
 
+pytestmark = pytest.mark.empty_cache  # these tests watch the cache directory fill
+
 KB = """\
 entries:
   - id: watering

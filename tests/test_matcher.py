@@ -153,12 +153,18 @@ def test_asking_what_a_merely_mentioned_term_is_gets_the_entry_as_a_suggestion(d
         ("what is effleurage?", "technique-swedish-strokes"),  # explained, not only mentioned
         ("should we combine swedish massage with shiatsu", "technique-swedish"),  # not asking what it is
         ("is hot stone massage an option for couples", "faq-techniques-used"),
-        ("what does shiatsu do for back pain", "technique-swedish"),  # asks what it does, not what it is
     ],
 )
 def test_other_questions_about_those_entries_are_answered(default: Matcher, question: str, expected: str) -> None:
     best = default.match(question)
     assert best is not None and best.entry.id == expected
+
+
+def test_asking_what_a_mentioned_term_does_is_not_asking_what_it_is(default: Matcher) -> None:
+    # Whether to answer is the scores' call (the examples call what shiatsu does out of scope);
+    # the rule for "what is X?" must not damp it, and the entry naming it leads.
+    why = default.explain("what does shiatsu do for back pain")
+    assert why is not None and why.damping == 1 and why.candidate.entry.id == "technique-swedish"
 
 
 @pytest.mark.parametrize("question", ["how does it work?", "what is a zebra", "explain"])
@@ -356,7 +362,8 @@ def test_examples_out_of_scope_teach_the_bot_to_decline(plants: Matcher, taught:
     question = "where can I buy a plant that needs little light?"
     assert plants.match(question) is not None  # "plant", "need", "light": the light entry, wrongly
     assert taught.match(question) is None  # "buy" is what the out-of-scope examples ask
-    assert taught.explain(question, "light").learned < 30
+    learned, unbought = (taught.explain(q, "light").learned for q in (question, "a plant that needs little light?"))
+    assert learned is not None and unbought is not None and learned < unbought
 
 
 def test_explain_shows_the_learned_probability_only_when_the_kb_has_examples(plants: Matcher, taught: Matcher) -> None:

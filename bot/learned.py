@@ -27,7 +27,7 @@ __all__ = ["WordModel"]
 
 # How much the weights are held towards 0 (the C of scikit-learn's LogisticRegression: the data's
 # loss counts this much against half the squared weights). Chosen on tune (docs/matching.md).
-_FIT_WEIGHT = 3.0
+_FIT_WEIGHT = 6.0
 # A weight this small moves an entry's odds by under 2%: dropped, it keeps the stored model small
 # (a fifth of the weights) without changing a ranking on tune.
 _NEGLIGIBLE = 0.02

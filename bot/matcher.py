@@ -41,7 +41,7 @@ __all__ = [
 # matched on its phrasings alone, and for one with examples, whose learned part lifts the scores of
 # the questions it recognizes.
 DEFAULT_THRESHOLD = 37.0
-DEFAULT_THRESHOLD_WITH_EXAMPLES = 74.0
+DEFAULT_THRESHOLD_WITH_EXAMPLES = 75.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 

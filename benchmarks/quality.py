@@ -114,9 +114,9 @@ def main() -> int:
         "their mean, averaged with the thresholds one either side, peaks (`Report.best_threshold`: a\n"
         "threshold whose neighbours do as well holds up better than a peak one or two questions make).\n"
         f"On tune the mean is within half a point of its top ({means[top]:.2%} at {top}) from {plateau[0]} to {plateau[-1]},\n"
-        f"and with its neighbours it peaks at {tune.best_threshold()}. The default for a KB with examples, {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}, was that peak\n"
-        f"when the learned part came in (docs/matching.md); for a KB without, {DEFAULT_THRESHOLD:g}, the peak of the phrasings-only\n"
-        "matcher's sweep. The holdout set plays no part in either.\n\n"
+        f"and with its neighbours it peaks at {tune.best_threshold()}. The default for a KB with examples, {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}, is that peak\n"
+        f"as it was when the learned model last changed (docs/matching.md); for a KB without, {DEFAULT_THRESHOLD:g}, the peak of the\n"
+        "phrasings-only matcher's sweep. The holdout set plays no part in either.\n\n"
         + "\n".join(sweep) + "\n",
         encoding="utf-8",
     )

@@ -14,14 +14,14 @@ from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
 # Floors on both parts, a few points under the figures measured on the holdout part, to catch a
-# regression; docs/quality.md has the figures. The targets on the holdout part are asserted
-# below: top-3 and declined are met, answered correctly is not. "Gets the right entry": the
+# regression; docs/quality.md has the figures. The targets are asserted below: on tune
+# all are met; on the holdout part top-3 and declined are, answered correctly is not. "Gets the right entry": the
 # best-ranked entry is a right one. "Answered correctly": the bot also clears the threshold and
 # answers with it, rather than declining or asking which of two was meant.
-MIN_TOP1 = 0.94
-MIN_TOP3 = 0.97
-MIN_ANSWERED_CORRECTLY = 0.89
-MIN_DECLINED = 0.90
+MIN_TOP1 = 0.95
+MIN_TOP3 = 0.98
+MIN_ANSWERED_CORRECTLY = 0.91
+MIN_DECLINED = 0.94
 
 
 @pytest.fixture(scope="module")
@@ -104,18 +104,28 @@ def test_out_of_scope_questions_are_declined(matcher: Matcher, part: str) -> Non
     assert report.declined >= MIN_DECLINED, answered if part == "tune" else len(answered)
 
 
-def test_holdout_meets_the_targets_for_top3_and_declined(matcher: Matcher) -> None:
-    report = evaluate(matcher, load_questions(QUESTIONS / "holdout.yaml"))
+@pytest.mark.parametrize("part", ["tune", "holdout"])
+def test_meets_the_targets_for_top3_and_declined(matcher: Matcher, part: str) -> None:
+    report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
     assert report.top3 >= 0.98
     assert report.declined >= 0.90
 
 
-@pytest.mark.xfail(
-    strict=True,  # when it passes, this marker must go, and the docs with it
-    reason="92.7% on the holdout part, 94.9% on tune (docs/matching.md)",
+@pytest.mark.parametrize(
+    "part",
+    [
+        "tune",
+        pytest.param(
+            "holdout",
+            marks=pytest.mark.xfail(
+                strict=True,  # when it passes, this marker must go, and the docs with it
+                reason="93.4% on the holdout part, 95.6% on tune (docs/matching.md)",
+            ),
+        ),
+    ],
 )
-def test_holdout_meets_the_target_for_answered_correctly(matcher: Matcher) -> None:
-    report = evaluate(matcher, load_questions(QUESTIONS / "holdout.yaml"))
+def test_meets_the_target_for_answered_correctly(matcher: Matcher, part: str) -> None:
+    report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
     assert report.answered_correctly >= 0.95
 
 

@@ -16,14 +16,11 @@ expected id and a dash, as `technique-swedish-strokes` does for `technique-swedi
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-import yaml
 
 from .errors import FaqbotError
+from .knowledge import load_questions
 from .matcher import Candidate, Matcher
 from .model import LabeledQuestion
 from .reply import holds_back, verdict
@@ -119,74 +116,6 @@ class Report:
 def _share(flags: object) -> float:
     values = list(flags)  # type: ignore[call-overload]
     return sum(values) / len(values) if values else 0.0
-
-
-_ITEM_KEYS = ("q", "expect")
-
-
-def load_questions(path: str | Path, *, known_ids: Collection[str] | None = None) -> tuple[LabeledQuestion, ...]:
-    """Read a labeled question set; a malformed one raises FaqbotError naming file:line:column.
-
-    Given the KB's `known_ids`, an expected id that is not among them is an error at its own place
-    in the file, with the nearest known id as a hint.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.SafeLoader("").construct_document(root) if root is not None else None
-    except OSError as exc:
-        raise FaqbotError(f"{path}: cannot read the question set: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise FaqbotError(f"{path}: cannot read the question set: it is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None)
-        raise FaqbotError(f"{where}: invalid YAML in the question set{f': {problem}' if problem else ''}") from None
-    items = data.get("questions") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise FaqbotError(f"{path}: expected a mapping with a 'questions' list")
-    if not items:
-        raise FaqbotError(f"{path}: the question set has no questions")
-    # Each item's node, for its place in the file (under the last 'questions' key, as YAML reads it).
-    lists = [value for key, value in root.value if key.value == "questions"] if isinstance(root, yaml.MappingNode) else []
-    item_nodes = lists[-1].value if lists else []
-    questions = []
-    unknown: list[tuple[str, str]] = []  # (id, where) of expected ids the KB lacks
-    for number, (item, node) in enumerate(zip(items, item_nodes), 1):
-        where = f"{path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
-        if isinstance(item, dict) and (stray := [str(key) for key in item if key not in _ITEM_KEYS]):
-            raise FaqbotError(f"{where}: question {number}: unknown key {stray[0]!r} (an item has 'q' and 'expect')")
-        expect = item.get("expect", "missing") if isinstance(item, dict) else "missing"
-        question = item.get("q") if isinstance(item, dict) else None
-        if expect is None:
-            expected: tuple[str, ...] | None = ()
-        elif isinstance(expect, str) and expect != "missing":
-            expected = (expect,)
-        elif isinstance(expect, list) and expect and all(isinstance(e, str) for e in expect):
-            expected = tuple(expect)
-        else:
-            expected = None
-        if not isinstance(question, str) or expected is None:
-            raise FaqbotError(f"{where}: question {number}: needs 'q' (text) and 'expect' (an id, a list of ids, or null)")
-        questions.append(LabeledQuestion(question, expected, where))
-        if known_ids is not None:
-            unknown.extend((e, spot) for e, spot in zip(expected, _expect_spots(path, node)) if e not in known_ids)
-    if unknown:
-        (first, spot), others = unknown[0], len(unknown) - 1
-        close = difflib.get_close_matches(first, list(known_ids or ()), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        more = f"; {others} more unknown id{'s' if others > 1 else ''} after it" if others else ""
-        raise FaqbotError(f"{spot}: the KB has no entry '{first}'{hint}{more}")
-    return tuple(questions)
-
-
-def _expect_spots(path: Path, item: yaml.Node) -> list[str]:
-    """file:line:column of each id an item's `expect` names, in order."""
-    value = next(v for k, v in item.value if k.value == "expect")
-    nodes = value.value if isinstance(value, yaml.SequenceNode) else [value]
-    return [f"{path}:{n.start_mark.line + 1}:{n.start_mark.column + 1}" for n in nodes]
 
 
 def evaluate(matcher: Matcher, questions: tuple[LabeledQuestion, ...], *, threshold: float | None = None) -> Report:

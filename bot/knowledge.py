@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ try:  # The C loader is many times faster; both give yaml.safe_load semantics.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
-__all__ = ["Entry", "KnowledgeBase", "Safety", "WarningSign", "default_kb_path", "load_kb"]
+__all__ = ["Entry", "KnowledgeBase", "Safety", "WarningSign", "default_kb_path", "load_kb", "load_questions"]
 
 TEXT_FIELDS = ("id", "question", "answer", "source")
 LIST_FIELDS = ("alternates", "tips", "related", "mentions")
@@ -184,6 +185,34 @@ def _describe(value: object) -> str:
     )
 
 
+def load_questions(path: str | Path, *, known_ids: Collection[str] | None = None) -> tuple[LabeledQuestion, ...]:
+    """Read a labeled question set (docs: bot/evaluate.py), validated as a KB file is.
+
+    Raises FaqbotError listing every problem, one per line as file:line:column. Given the KB's
+    `known_ids`, an expected id that is not among them is a problem at its own place in the
+    file, with the nearest known id as a hint.
+    """
+    path = Path(path)
+    try:
+        path.stat()
+    except OSError as exc:  # no line to point at: say so in one line
+        raise FaqbotError(f"{path}: cannot read the question set: {exc.strerror or exc}") from None
+    problems: list[Problem] = []
+    parsed = _FileReader(path, problems).read(question_set=True)
+    if known_ids is not None:
+        known = sorted(known_ids)
+        for question, spots in parsed.examples:
+            for expected, spot in zip(question.expected, spots):
+                if expected not in known_ids:
+                    problems.append(_at(spot, f"the KB has no entry '{expected}'{_did_you_mean(expected, known)}", None))
+    if not problems and not parsed.examples:
+        problems.append(Problem(path, 1, 1, "the question set has no questions"))
+    if problems:
+        problems.sort(key=lambda p: (p.line, p.column))
+        raise FaqbotError.from_problems(problems)
+    return tuple(question for question, _ in parsed.examples)
+
+
 @dataclass
 class _ParsedFile:
     path: Path
@@ -225,7 +254,8 @@ class _FileReader:
     def spot(self, node: yaml.Node) -> Problem:
         return Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, "", self.entry_id)
 
-    def read(self) -> _ParsedFile:
+    def read(self, *, question_set: bool = False) -> _ParsedFile:
+        """Read the file as a KB file, or as a labeled question set (a `questions` list)."""
         try:
             size = self.path.stat().st_size
             if size > self.max_bytes:
@@ -249,7 +279,9 @@ class _FileReader:
         try:
             root = loader.get_single_node()
             if root is None:
-                self.problem(None, "the file is empty; expected a mapping with an 'entries' list")
+                self.problem(None, f"the file is empty; expected a mapping with {'a questions' if question_set else 'an entries'} list")
+            elif question_set:
+                self.read_question_set(loader, root)
             else:
                 self.read_file(loader, root)
         except yaml.MarkedYAMLError as exc:
@@ -346,38 +378,61 @@ class _FileReader:
                 self.read_entry(loader, entry_node)
                 self.entry_id = None
 
-    def read_examples(self, loader: SafeConstructor, node: yaml.Node) -> None:
-        """`examples:` lists questions as people ask them, each with `q` and `expect` (an id, a list of ids, or null)."""
+    def read_question_set(self, loader: SafeConstructor, root: yaml.Node) -> None:
+        """A question set for `faqbot eval`: a `questions` list, items shaped as a KB's examples."""
+        if not self.safe(root):
+            return
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(root, "expected a mapping with a 'questions' list at the top of the file")
+            return
+        found = False
+        for key, key_node, value_node in self.mapping_items(loader, root):
+            if key == "questions":
+                found = True
+                self.read_examples(loader, value_node, key="questions", noun="question", placed=True)
+            else:
+                self.problem(key_node, f"unknown top-level key '{key}' (a question set has only 'questions')")
+        if not found:
+            self.problem(root, "missing 'questions' (the list of labeled questions)")
+
+    def read_examples(
+        self, loader: SafeConstructor, node: yaml.Node, *, key: str = "examples", noun: str = "example", placed: bool = False
+    ) -> None:
+        """`examples:` lists questions as people ask them, each with `q` and `expect` (an id, a list of ids, or null).
+
+        A question set's `questions:` has the same items; `placed` keeps where each one is, for reports.
+        """
         if not self.safe(node):
             return
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, "'examples' must be a list of questions, each with 'q' and 'expect'")
+            self.problem(node, f"'{key}' must be a list of questions, each with 'q' and 'expect'")
             return
         for item in node.value:
             if not self.safe(item):
                 continue
             if not isinstance(item, yaml.MappingNode):
-                self.problem(item, "each example must be a mapping with 'q' (the question) and 'expect' (an id, a list of ids, or null)")
+                self.problem(item, f"each {noun} must be a mapping with 'q' (the question) and 'expect' (an id, a list of ids, or null)")
                 continue
             text: str | None = None
             expected: list[tuple[str, Problem]] | None = None
-            for key, key_node, value_node in self.mapping_items(loader, item):
-                if key == "q":
+            for field_name, key_node, value_node in self.mapping_items(loader, item):
+                if field_name == "q":
                     text = self.text(loader, "q", value_node)
-                elif key == "expect":
+                elif field_name == "expect":
                     expected = self.expected_ids(loader, value_node)
                 else:
-                    self.problem(key_node, f"unknown example field '{key}'{_did_you_mean(key, list(EXAMPLE_FIELDS))}")
+                    self.problem(key_node, f"unknown {noun} field '{field_name}'{_did_you_mean(field_name, list(EXAMPLE_FIELDS))}")
                     text = None
             present = {k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
             for required in EXAMPLE_FIELDS:
                 if required not in present:
-                    self.problem(item, f"example is missing '{required}'")
+                    self.problem(item, f"{noun} is missing '{required}'")
             if text is not None and expected is not None and present >= set(EXAMPLE_FIELDS):
-                # Problems with an example are all found here, so it keeps no place of its own,
-                # which would double its size in the index cache.
-                example = LabeledQuestion(text, tuple(i for i, _ in expected))
-                self.result.examples.append((example, [where for _, where in expected]))
+                # A KB's example keeps no place of its own: its problems are all found here, and
+                # places would double its size in the index cache.
+                where = f"{self.path}:{item.start_mark.line + 1}:{item.start_mark.column + 1}" if placed else ""
+                example = LabeledQuestion(text, tuple(i for i, _ in expected), where)
+                self.result.examples.append((example, [spot for _, spot in expected]))
 
     def expected_ids(self, loader: SafeConstructor, node: yaml.Node) -> list[tuple[str, Problem]] | None:
         """An example's `expect`: null (out of scope), an id, or a list of ids; each with where it is."""

@@ -79,9 +79,9 @@ def test_eval_says_in_one_line_why_a_set_cannot_be_read(tmp_path: Path) -> None:
     missing = run_faqbot("eval", "nowhere.yaml", cwd=tmp_path)
     assert missing.returncode == 2
     assert missing.stderr == "faqbot: nowhere.yaml: cannot read the question set: No such file or directory\n"
-    broken = run_faqbot("eval", str(write(tmp_path / "q.yaml", "questions: [\n")))
-    assert broken.returncode == 2 and broken.stderr.count("\n") == 1
-    assert "q.yaml:2:1: invalid YAML in the question set: expected the node content" in broken.stderr
+    broken = run_faqbot("eval", "q.yaml", cwd=write(tmp_path / "q.yaml", "questions: [\n").parent)
+    assert broken.returncode == 2
+    assert broken.stderr == "q.yaml:1:12: invalid YAML: a bracket opened here is never closed\nfaqbot: 1 problem found; nothing was loaded\n"
 
 
 def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
@@ -92,13 +92,15 @@ def test_eval_rejects_a_set_that_names_unknown_ids(tmp_path: Path) -> None:
     )
     result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
     assert result.returncode == 2 and not result.stdout
-    assert result.stderr == (  # where the first one is, so the author can go straight to it
-        "faqbot: q.yaml:5:14: the KB has no entry 'no-such-entry'; 1 more unknown id after it\n"
+    assert result.stderr == (  # where each one is, so the author can go straight to it
+        "q.yaml:5:14: the KB has no entry 'no-such-entry'\n"
+        "q.yaml:7:13: the KB has no entry 'also-missing'\n"
+        "faqbot: 2 problems found; nothing was loaded\n"
     )
     write(tmp_path / "q.yaml", "questions:\n  - q: what strokes\n    expect: technique-swedish-stroke\n")
     result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
-    assert result.stderr == (
-        "faqbot: q.yaml:3:13: the KB has no entry 'technique-swedish-stroke' (did you mean 'technique-swedish-strokes'?)\n"
+    assert result.stderr.startswith(
+        "q.yaml:3:13: the KB has no entry 'technique-swedish-stroke' (did you mean 'technique-swedish-strokes'?)\n"
     )
 
 
@@ -112,10 +114,14 @@ def test_eval_names_the_item_a_problem_is_in(tmp_path: Path) -> None:
     misspelt = write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: null\n  - q: there\n    expcet: faq-how-long\n")
     result = run_faqbot("eval", "q.yaml", cwd=tmp_path)  # a misspelt key would silently drop the label
     assert result.returncode == 2
-    assert result.stderr == "faqbot: q.yaml:4:5: question 2: unknown key 'expcet' (an item has 'q' and 'expect')\n"
+    assert result.stderr == (
+        "q.yaml:4:5: question is missing 'expect'\n"
+        "q.yaml:5:5: unknown question field 'expcet' (did you mean 'expect'?)\n"
+        "faqbot: 2 problems found; nothing was loaded\n"
+    )
     write(tmp_path / "q.yaml", "questions:\n  - q: hi\n    expect: null\n  - just a string\n")
     result = run_faqbot("eval", "q.yaml", cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr.startswith("faqbot: q.yaml:4:5: question 2: needs 'q' (text) and 'expect'")
+    assert result.returncode == 2 and result.stderr.startswith("q.yaml:4:5: each question must be a mapping with 'q'")
 
 
 def test_the_shipped_tune_set_meets_its_floors_through_the_cli() -> None:

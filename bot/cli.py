@@ -282,11 +282,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    from .knowledge import load_kb
     from .lint import lint, read_unanswered
 
+    from .cache import load_matcher
+
     path = _kb_path(args)
-    matcher = Matcher(load_kb(path), threshold=getattr(args, "threshold", None))
+    matcher = load_matcher(path, threshold=getattr(args, "threshold", None))  # cached: a KB's model trains once
     findings = lint(matcher, read_unanswered(args.log) if args.log else ())
     for finding in findings:
         out.write(f"{finding}\n")

@@ -5,6 +5,8 @@
 * lost phrasings: a phrasing that scores below the threshold even for its own entry;
 * near-duplicate answers: two entries that say almost the same thing;
 * thin entries: fewer alternates than people have ways of asking;
+* examples answered wrongly: a KB example the bot, though it learned from it, answers with an
+  entry its label does not accept (or answers at all, when it is labeled out of scope);
 * unknown words: words in logged, unanswered questions that no entry uses.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .errors import FaqbotError
+from .evaluate import evaluate
 from .matcher import Matcher
 from .normalize import normalize
 from .reply import AMBIGUITY_MARGIN
@@ -31,7 +34,7 @@ DUPLICATE_ANSWER_RATIO = 90.0
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention or unknown-word."""
+    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention, example or unknown-word."""
 
     kind: str
     entry_id: str | None
@@ -91,6 +94,15 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
                 findings.append(Finding(
                     "duplicate-answer", first.id, f"its answer is {similarity:.0f}% like {second.id}'s"
                 ))
+    # The examples the model learned from and still gets wrong with confidence: a label to check,
+    # or a topic the KB answers by accident ("what's lymphatic drainage massage" finds the strokes).
+    for outcome in evaluate(matcher, tuple(kb.examples)).outcomes:
+        if outcome.answered and not outcome.correct:
+            best, question = outcome.ranked[0], outcome.question
+            label = f"expects {', '.join(question.expected)}" if question.in_scope else "out of scope"
+            findings.append(Finding(
+                "example", best.entry.id, f"answers the example {question.text!r} ({label}) with {best.score:g}"
+            ))
     # A variant of a synonym the KB declares but never uses ("how much does it cost" for pricing)
     # is a topic the author already knows the KB leaves out, not a gap to report.
     declared = {normalize(variant) for variants in matcher.kb.synonyms.values() for variant in variants}

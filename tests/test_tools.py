@@ -143,6 +143,15 @@ def test_lint_reports_collisions_and_exits_non_zero(tmp_path: Path) -> None:
     assert "few-alternates" in result.stdout
 
 
+def test_lint_reports_examples_the_bot_still_answers_against_their_label(tmp_path: Path) -> None:
+    examples = "examples:\n  - {q: how often should I water my plants, expect: null}\n  - {q: fertiliser how often, expect: feeding}\n"
+    kb = write(tmp_path / "kb.yaml", COLLIDING.replace("    alternates: [how often should I water my plants]\n", "") + examples)
+    result = run_faqbot("lint", str(kb))
+    assert result.returncode == 0, result.stdout  # worth a look, but the KB still answers as its author meant
+    assert "example: watering: answers the example 'how often should I water my plants' (out of scope) with" in result.stdout
+    assert "fertiliser" not in result.stdout
+
+
 def test_lint_lists_words_from_unanswered_questions(tmp_path: Path) -> None:
     log = write(
         tmp_path / "log.jsonl",

@@ -1,4 +1,4 @@
-"""What labeled questions teach: a logistic regression of which entry a question's words point to.
+"""What labeled questions teach: a linear model of which entry a question's words point to.
 
 The lexical score (bot/matcher.py) compares a question with an entry's few phrasings. People ask
 in far more ways than a KB author writes down, and a KB's `examples` (real questions, each labeled
@@ -8,9 +8,11 @@ of scope train one more class, "none of them", so that words typical of off-topi
 every entry's probability down. See docs/matching.md for what it is worth.
 
 Words are features as the matcher reads them: a KB word after synonyms and typos, or the word
-itself when the KB does not know it. Training needs numpy and happens once per KB, when its index
-is built; the trained model is plain data (a tuple, a dict of bytes), so the index cache stores it
-as it stores the rest of the index, and answering a question never imports numpy.
+itself when the KB does not know it. The model is a logistic regression, trained with numpy once
+per KB, when its index is built; for a KB whose words, entries and examples would make that
+regression too big to train in seconds, it is naive Bayes, which counts. Either way the trained
+model is plain data (tuples, a dict of bytes), so the index cache stores it as it stores the rest
+of the index, and answering a question never imports numpy.
 """
 
 from __future__ import annotations
@@ -31,26 +33,38 @@ _FIT_WEIGHT = 6.0
 # A weight this small moves an entry's odds by under 2%: dropping them keeps a quarter of the
 # default KB's weights, and changes one tune question's first entry and neither rate.
 _NEGLIGIBLE = 0.02
+# The regression's work grows with (words in all questions) x classes, and its memory with
+# (distinct words) x classes: past these, a KB gets naive Bayes. The default KB uses about a
+# third and a sixth of them (1.4 million and 152,000); a KB of 1,000 entries and 5,000 examples
+# took 3 minutes and 7 GB to train as a regression.
+_MAX_CELLS = 4_000_000
+_MAX_WEIGHTS = 1_000_000
+# Naive Bayes: additive smoothing, so that one unseen word does not rule an entry out, and a
+# softening of its log odds, since it counts each word as independent evidence and is far too
+# sure of itself (both chosen on tune when it was the only model).
+_SMOOTHING = 0.3
+_TEMPERATURE = 2.5
 _MAX_STEPS = 300
 _HISTORY = 10  # the curvature pairs L-BFGS keeps
 _SETTLED = 1e-7  # training stops when a step lowers the loss by less than this share
 
 
 class WordModel:
-    """Multinomial logistic regression over classes 0..n-1 (the entries) and n ("none of them").
+    """A linear model over classes 0..n-1 (the entries) and n ("none of them").
 
-    `base[c]` is the intercept of class c, and `evidence[word]` the classes the word moves, each
+    A question's logit for class c is base[c] - (its number of words) x norm[c] + the weights of
+    its words for c: a logistic regression has no `norm` (zeros); naive Bayes divides each word's
+    likelihood by its class's total. `evidence[word]` holds the classes the word moves, each
     followed by its weight, as the bytes of an array of 4-byte floats (a weight needs no more
     precision): thousands of small tuples took the index cache longer to load than the rest of
-    the index, and with doubles the default KB's index took 2.5 ms to load rather than 2.1. A
-    question's logit for c is base[c] plus the weights of its words for c.
+    the index, and with doubles the default KB's index took 2.5 ms to load rather than 2.1.
     """
 
     # A plain class, not a dataclass: creating a frozen dataclass costs `faqbot ask` 0.4 ms of start-up.
-    __slots__ = ("base", "evidence")
+    __slots__ = ("base", "norm", "evidence")
 
-    def __init__(self, base: tuple[float, ...], evidence: dict[str, bytes]) -> None:
-        self.base, self.evidence = base, evidence
+    def __init__(self, base: tuple[float, ...], norm: tuple[float, ...], evidence: dict[str, bytes]) -> None:
+        self.base, self.norm, self.evidence = base, norm, evidence
 
     @classmethod
     def train(cls, classes: int, questions: Iterable[tuple[int, Sequence[str]]]) -> WordModel:
@@ -63,8 +77,12 @@ class WordModel:
                 continue
             rows.append([vocabulary.setdefault(word, len(vocabulary)) for word in words])
             labels.append(label)
+        zeros = tuple(0.0 for _ in range(classes + 1))
         if not rows:
-            return cls(tuple(0.0 for _ in range(classes + 1)), {})
+            return cls(zeros, zeros, {})
+        cells = sum(map(len, rows)) * (classes + 1)
+        if cells > _MAX_CELLS or len(vocabulary) * (classes + 1) > _MAX_WEIGHTS:
+            return cls(*_naive_bayes(rows, labels, classes + 1, vocabulary))
         weights, base = _fit(rows, labels, classes + 1, len(vocabulary))
         evidence = {}
         for word, column in vocabulary.items():
@@ -74,7 +92,7 @@ class WordModel:
                     pairs.extend((label, weight))
             if pairs:
                 evidence[word] = pairs.tobytes()
-        return cls(tuple(base.tolist()), evidence)
+        return cls(tuple(base.tolist()), zeros, evidence)
 
     def probabilities(self, words: Sequence[str], among: Iterable[int] | None = None) -> dict[int, float]:
         """P(class | words) for each entry class, normalized over `among` (default: all) and "none of them"."""
@@ -87,11 +105,34 @@ class WordModel:
                 pairs = array("f", packed)
                 for label, value in zip(pairs[::2], pairs[1::2]):
                     moved[int(label)] = moved.get(int(label), 0.0) + value
-        logits = {c: self.base[c] + moved.get(c, 0.0) for c in classes}
+        count = len(words)
+        logits = {c: self.base[c] - count * self.norm[c] + moved.get(c, 0.0) for c in classes}
         top = max(logits.values())
         exp = {c: math.exp(logit - top) for c, logit in logits.items()}
         total = sum(exp.values())
         return {c: p / total for c, p in exp.items() if c != none}
+
+
+def _naive_bayes(
+    rows: list[list[int]], labels: list[int], classes: int, vocabulary: dict[str, int]
+) -> tuple[tuple[float, ...], tuple[float, ...], dict[str, bytes]]:
+    """Naive Bayes with additive smoothing, its log odds softened, in the model's linear form."""
+    counts: list[dict[int, int]] = [{} for _ in range(classes)]
+    asked = [0] * classes
+    for label, row in zip(labels, rows):
+        seen = counts[label]
+        for column in row:
+            seen[column] = seen.get(column, 0) + 1
+        asked[label] += 1
+    total = sum(asked) + classes
+    base = tuple(math.log((n + 1) / total) / _TEMPERATURE for n in asked)
+    norm = tuple(math.log(sum(seen.values()) + _SMOOTHING * len(vocabulary)) / _TEMPERATURE for seen in counts)
+    words = {column: word for word, column in vocabulary.items()}
+    evidence: dict[str, array[float]] = {}
+    for label, seen in enumerate(counts):
+        for column, count in seen.items():
+            evidence.setdefault(words[column], array("f")).extend((label, math.log((count + _SMOOTHING) / _SMOOTHING) / _TEMPERATURE))
+    return base, norm, {word: pairs.tobytes() for word, pairs in evidence.items()}
 
 
 def _fit(rows: list[list[int]], labels: list[int], classes: int, columns: int) -> tuple[np.ndarray, np.ndarray]:

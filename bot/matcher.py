@@ -379,7 +379,7 @@ class Matcher:
     def _index(self) -> dict[str, object]:
         index = {name: getattr(self, name) for name in self._INDEX}
         if self._learned is not None:  # marshal stores builtins only
-            index["_learned"] = (self._learned.base, self._learned.evidence)
+            index["_learned"] = (self._learned.base, self._learned.norm, self._learned.evidence)
         return index
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bot import learned
 from bot.learned import _FIT_WEIGHT, WordModel, _fit
 
 # Classes 0 (light) and 1 (watering); 2 is "none of them".
@@ -20,9 +21,15 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def model() -> WordModel:
-    return WordModel.train(2, QUESTIONS)
+@pytest.fixture(scope="module", params=["regression", "naive Bayes"])
+def model(request: pytest.FixtureRequest) -> WordModel:
+    """Both models a KB can get: naive Bayes when the regression would be too big to train."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "naive Bayes":
+            patch.setattr(learned, "_MAX_CELLS", 10)
+        trained = WordModel.train(2, QUESTIONS)
+    assert any(trained.norm) == (request.param == "naive Bayes")
+    return trained
 
 
 def test_a_word_seen_with_one_entry_points_to_it(model: WordModel) -> None:
@@ -43,7 +50,8 @@ def test_probabilities_among_some_entries_are_normalized_over_those_and_none(mod
     assert among[1] > model.probabilities(["crispy", "soggy"])[1]  # light no longer competes
 
 
-def test_unknown_words_leave_the_priors(model: WordModel) -> None:
+def test_unknown_words_leave_the_regressions_priors() -> None:
+    model = WordModel.train(2, QUESTIONS)  # naive Bayes smooths: an unseen word favours classes with fewer words
     assert model.probabilities(["zebra"]) == model.probabilities([])
 
 

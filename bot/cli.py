@@ -282,9 +282,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    from .lint import lint, read_unanswered
-
     from .cache import load_matcher
+    from .lint import lint, read_unanswered
 
     path = _kb_path(args)
     matcher = load_matcher(path, threshold=getattr(args, "threshold", None))  # cached: a KB's model trains once

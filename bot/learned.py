@@ -131,7 +131,8 @@ def _naive_bayes(
     evidence: dict[str, array[float]] = {}
     for label, seen in enumerate(counts):
         for column, count in seen.items():
-            evidence.setdefault(words[column], array("f")).extend((label, math.log((count + _SMOOTHING) / _SMOOTHING) / _TEMPERATURE))
+            boost = math.log((count + _SMOOTHING) / _SMOOTHING) / _TEMPERATURE
+            evidence.setdefault(words[column], array("f")).extend((label, boost))
     return base, norm, {word: pairs.tobytes() for word, pairs in evidence.items()}
 
 
@@ -174,7 +175,8 @@ def _fit(rows: list[list[int]], labels: list[int], classes: int, columns: int) -
         slope = float(gradient @ direction)
         if slope >= 0:  # not a descent direction: forget the curvature and go downhill
             steps.clear()
-            direction, slope = -gradient / max(1.0, float(np.abs(gradient).max())), -float(gradient @ gradient)
+            direction = -gradient / max(1.0, float(np.abs(gradient).max()))
+            slope = float(gradient @ direction)
         step = 1.0
         while True:  # backtrack until the loss falls enough (Armijo)
             trial = theta + step * direction

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import stat
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import DEFAULT_THRESHOLD_WITH_EXAMPLES, FaqbotError, Matcher, load_kb, reply_to
-from bot.evaluate import evaluate, load_questions
+from bot.evaluate import cross_validate, evaluate, load_questions
 from bot.unanswered import UnansweredLog
 
 from conftest import REPO_ROOT, run_faqbot, write
@@ -40,6 +41,37 @@ entries:
     answer: Monthly in summer.
     source: Care
 """
+
+THREE_EXAMPLES = """\
+entries:
+  - id: watering
+    question: How often should I water my plants?
+    answer: When the soil is dry.
+    source: Care
+examples:
+  - {q: soggy soil, expect: watering}
+  - {q: dry soil, expect: watering}
+  - {q: where can I buy a pot, expect: null}
+"""
+
+
+def test_cross_validation_scores_each_example_with_a_matcher_that_did_not_learn_from_it() -> None:
+    kb = load_kb()
+    examples = tuple(kb.examples)
+    report = cross_validate(kb, folds=3)
+    assert [o.question for o in report.outcomes] == list(examples)
+    third = len(examples) // 3
+    learner = Matcher(dataclasses.replace(kb, examples=examples[third:]))
+    assert report.outcomes[:third] == evaluate(learner, examples[:third]).outcomes
+    learned_from = evaluate(Matcher(kb), examples[:third])
+    assert learned_from.top1 > report.at(report.outcomes[0].threshold).top1  # the matcher does better on what it learned
+
+
+@pytest.mark.parametrize(("folds", "message"), [(1, "at least 2 runs"), (5, "needs at least 5 examples; the KB has 3")])
+def test_cross_validation_needs_runs_and_examples(tmp_path: Path, folds: int, message: str) -> None:
+    kb = load_kb(write(tmp_path / "kb.yaml", THREE_EXAMPLES))
+    with pytest.raises(FaqbotError, match=message):
+        cross_validate(kb, folds=folds)
 
 
 def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without the fuzzy ratio (overlap only)", constant("_OVERLAP_SHARE", 1.0), lambda kb: kb),
     ("overlap as F1 (the question's share counted as much as the phrasing's)", constant("_OVERLAP_BETA", 1.0), lambda kb: kb),
     ("without coverage of the answer text", constant("_PHRASE_SHARE", 1.0), lambda kb: kb),
+    ("without scaling by how likely the KB covers the question", constant("_OUT_OF_SCOPE_SHARE", 0.0), lambda kb: kb),
     ("without the unknown-word penalty", constant("_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
     ("without the lower weight of words said beside the question", constant("_ASIDE_WEIGHT", 1.0), lambda kb: kb),
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
@@ -61,9 +62,12 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
 
 
 # Every variant is judged at the shipped threshold, so that a row differs from the first in one
-# part only; without the penalty or the out-of-scope examples, scores sit on another scale, so
+# part only; without the penalty, the scale or the out-of-scope examples, scores sit on another scale, so
 # those get their own best on tune (without any examples, the default for such a KB applies).
-RESCALED = {"without the unknown-word penalty", "without the out-of-scope examples"}
+RESCALED = {
+    "without the unknown-word penalty", "without the out-of-scope examples",
+    "without scaling by how likely the KB covers the question",
+}
 
 
 def main() -> int:

@@ -41,7 +41,7 @@ __all__ = [
 # matched on its phrasings alone, and for one with examples, whose learned part lifts the scores of
 # the questions it recognizes.
 DEFAULT_THRESHOLD = 37.0
-DEFAULT_THRESHOLD_WITH_EXAMPLES = 75.0
+DEFAULT_THRESHOLD_WITH_EXAMPLES = 54.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 
@@ -60,8 +60,10 @@ _TYPO_CREDIT = 0.9  # a misspelt word earns this much of the word it was taken f
 _MIN_TYPO_LENGTH = 5
 _UNKNOWN_PENALTY = 1.0  # the score is scaled by 1 - this x the question's unknown share
 _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in one entry
-# With `examples`, the learned probability earns this share of the score the lexical parts leave.
+# With `examples`, the learned probability earns this share of the score the lexical parts leave,
+# and this share of its "none of them" comes off the whole score (0.3 to 1 tried; 1 did best).
 _LEARNED_SHARE = 0.9
+_OUT_OF_SCOPE_SHARE = 1.0
 _QUESTION_WORDS = frozenset("what whats how why when where which who".split())
 # In a question of several clauses, an unknown word said only beside the clause that asks ("my back
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
@@ -86,7 +88,7 @@ _ASKING_STEMS = frozenset({"mean", "defin", "definit", "explain", "describ", "wo
 _ASKS_WHAT_IT_IS = re.compile(
     r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
     r"|\bwhat (is|s) (it|that|this)( exactly)?$|\bwhat\b.* (is|are)$|\bwhat (kind|sort|type) of \w+ (is|are)\b"
-    r"|\b(mean|meaning|means|definition|defined)$|^how (does|do|is) .+ (work|done)$|^tell me (more )?about\b"
+    r"|\b(mean|meaning|means|definition|defined|explained)$|^how (does|do|is) .+ (work|done)$|^tell me (more )?about\b"
     r"|^where (is|are|do|does)\b|^(which|what) .+ (is|are) (the )?best\b"
 )
 # Up to this many phrasings every entry is scored; above it, only the candidates (_candidates).
@@ -176,6 +178,12 @@ def _misspelt_stopword(word: str) -> bool:
     )
 
 
+def _shown(score: float) -> float:
+    """A score to one decimal; one that is not 0 stays above it, as 0 means "shares nothing"
+    (an entry that shares words with a question the KB surely does not cover scores 0.01)."""
+    return round(score, 1) or (0.1 if score > 0 else 0.0)
+
+
 def default_threshold(kb: KnowledgeBase) -> float:
     """The threshold a Matcher uses unless told otherwise: higher for a KB with examples."""
     return DEFAULT_THRESHOLD_WITH_EXAMPLES if kb.examples else DEFAULT_THRESHOLD
@@ -217,12 +225,13 @@ class Explanation:
     words: tuple[WordWeight, ...]
     damping: float = 1.0  # below 1 when the question asks what a term is that the KB only names
     learned: float | None = None  # percent: how likely the KB's examples make this entry (None: it has none)
+    in_scope: float | None = None  # percent: how likely they make it that the KB covers the question at all
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
-            "damping": self.damping, "learned": self.learned,
+            "damping": self.damping, "learned": self.learned, "in_scope": self.in_scope,
             "words": [
                 {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
                 for w in self.words
@@ -410,7 +419,7 @@ class Matcher:
         # candidates were found (so the large-KB shortcut and exhaustive scoring agree).
         best = heapq.nsmallest(k, scores, key=lambda owner: (-scores[owner][0], -scores[owner][2], -scores[owner][3], owner))
         return tuple(
-            Candidate(self._kb.entries[owner], round(scores[owner][0], 1), self._phrasings[scores[owner][1]])
+            Candidate(self._kb.entries[owner], _shown(scores[owner][0]), self._phrasings[scores[owner][1]])
             for owner in best
         )
 
@@ -427,16 +436,17 @@ class Matcher:
             if found is None:
                 raise KeyError(entry_id)
             owner = found
-        score, index, overlap, fuzzy, coverage, learned = scores[owner]
+        score, index, overlap, fuzzy, coverage, learned, in_scope = scores[owner]
         words = tuple(
             WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside)
             for word, said, known, weight, aside in query.readings
         )
-        candidate = Candidate(self._kb.entries[owner], round(score, 1), self._phrasings[index])
+        candidate = Candidate(self._kb.entries[owner], _shown(score), self._phrasings[index])
         return Explanation(
             candidate, round(100 * overlap, 1), round(100 * fuzzy, 1), round(100 * coverage, 1),
             round(100 * query.unknown, 1), words, query.damping,
             None if self._learned is None else round(100 * learned, 1),
+            None if self._learned is None else round(100 * in_scope, 1),
         )
 
     def safety_check(self) -> SafetyCheck:
@@ -634,8 +644,11 @@ class Matcher:
         overlap = [(common / (beta_total + phrase_weight[index]), -index) for index, common in shared.items()]
         return [self._owner[-negative] for _, negative in heapq.nlargest(_CLOSE_PHRASINGS, overlap)]
 
-    def _score(self, query: _Query, owners: list[int] | None = None) -> dict[int, tuple[float, int, float, float, float, float]]:
-        """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage, learned probability)."""
+    def _score(
+        self, query: _Query, owners: list[int] | None = None
+    ) -> dict[int, tuple[float, int, float, float, float, float, float]]:
+        """Per entry (all, or `owners`): (score, best phrasing index, overlap, fuzzy, coverage, learned
+        probability, the probability that the KB covers the question)."""
         credit, total = query.credit, query.total
         if owners is None:
             indexes: Sequence[int] = range(len(self._analyzed))
@@ -673,6 +686,11 @@ class Matcher:
                 best[owner] = (phrase, index, overlap, fuzzy)
         scores = {}
         learned = self._learned.probabilities(query.features, owners) if self._learned else {}
+        # The entries' probabilities add up to what the model's "none of them" leaves: how likely
+        # the KB covers the question at all. "How hot do the stones get" shares its words with the
+        # hot stone entry, yet reads like the examples that ask what no entry says.
+        in_scope = sum(learned.values()) if self._learned else 1.0
+        scale = 1 - _OUT_OF_SCOPE_SHARE * (1 - in_scope)
         for owner, (phrase, index, overlap, fuzzy) in best.items():
             in_phrasings, in_body = self._entry_phrase_words[owner], self._entry_body_words[owner]
             explained = sum(
@@ -682,11 +700,12 @@ class Matcher:
             coverage = explained / total
             fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)
             lexical = fused * (1 - _UNKNOWN_PENALTY * query.unknown)
-            # The learned probability fills its share of what the phrasings leave unexplained: a
-            # question that is one of an entry's phrasings scores 100 whatever the examples say,
-            # and one that shares nothing with an entry still scores 0.
+            # The learned probability fills its share of what the phrasings leave unexplained (one
+            # that shares nothing with an entry still scores 0), and the whole is scaled by how
+            # likely the question is one the KB covers at all, unless it is one of the entry's
+            # phrasings, its words perhaps in another order: the KB's author has said that one is covered.
             gain = _LEARNED_SHARE * (1 - lexical) * learned.get(owner, 0.0) if lexical > 0 else 0.0
-            score = 100 * (lexical + gain) * query.damping
-            scores[owner] = (score, index, overlap, fuzzy, coverage, learned.get(owner, 0.0))
+            score = 100 * (lexical + gain) * (1.0 if fuzzy == 1 else scale) * query.damping
+            scores[owner] = (score, index, overlap, fuzzy, coverage, learned.get(owner, 0.0), in_scope)
         return scores
 

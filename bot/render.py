@@ -128,7 +128,10 @@ def explanation_text(why: Explanation) -> str:
         "  words (weight; where this entry has them):",
     ]
     if why.learned is not None:
-        lines.insert(3, f"  learned {why.learned:g}%: how likely the KB's examples make this entry, given these words")
+        lines[3:3] = [
+            f"  learned {why.learned:g}%: how likely the KB's examples make this entry, given these words",
+            f"  in scope {why.in_scope:g}%: how likely they make it that the KB covers the question; the score is scaled by it",
+        ]
     if why.damping < 1:
         lines.insert(3, f"  scaled by {why.damping:g}: it asks what a term is that the KB only mentions, never explains")
     for word in why.words:

@@ -366,9 +366,27 @@ def test_examples_out_of_scope_teach_the_bot_to_decline(plants: Matcher, taught:
     assert learned is not None and unbought is not None and learned < unbought
 
 
+def test_out_of_scope_examples_scale_every_score_by_how_likely_the_kb_covers_the_question(taught: Matcher) -> None:
+    buying, needing = (taught.explain(q, "light") for q in ("where can I buy a plant that needs little light?", "a plant that needs little light?"))
+    assert buying.in_scope is not None and needing.in_scope is not None
+    assert buying.in_scope < needing.in_scope - 20
+    assert buying.candidate.score <= buying.in_scope  # the scale: no entry scores above it
+    # the same share for every entry: what is left of 100% is "none of them"
+    assert {taught.explain("where can I buy a plant that needs little light?", e.id).in_scope for e in taught.kb} == {buying.in_scope}
+
+
+def test_a_phrasing_of_an_entry_scores_in_full_whatever_the_examples_say(taught: Matcher) -> None:
+    # "where", as in the out-of-scope "where can I buy a monstera", makes the model a little unsure
+    exact, padded = (taught.explain(q) for q in ("Put my plant where, should I?", "where should I put my plant please"))
+    assert exact.in_scope is not None and exact.in_scope < 100
+    assert (exact.candidate.entry.id, exact.candidate.score) == ("light", 100)  # its words, in another order
+    assert padded.candidate.entry.id == "light" and padded.candidate.score < 100
+
+
 def test_explain_shows_the_learned_probability_only_when_the_kb_has_examples(plants: Matcher, taught: Matcher) -> None:
     question = "crispy leaves"
-    assert plants.explain(question).learned is None
+    assert plants.explain(question).learned is None and plants.explain(question).in_scope is None
     learned = taught.explain(question, "light").learned
     assert learned is not None and learned > taught.explain(question, "repotting").learned + 20
     assert taught.explain(question).to_json()["learned"] == taught.explain(question).learned
+    assert taught.explain(question).to_json()["in_scope"] == taught.explain(question).in_scope

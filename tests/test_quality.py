@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import Candidate, Matcher, load_kb
-from bot.evaluate import LabeledQuestion, Outcome, Report, evaluate, load_questions
+from bot.evaluate import LabeledQuestion, Outcome, Report, cross_validate, evaluate, load_questions
 from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
@@ -20,8 +20,8 @@ QUESTIONS = Path(__file__).parent / "questions"
 # answers with it, rather than declining or asking which of two was meant.
 MIN_TOP1 = 0.95
 MIN_TOP3 = 0.98
-MIN_ANSWERED_CORRECTLY = 0.91
-MIN_DECLINED = 0.94
+MIN_ANSWERED_CORRECTLY = 0.92
+MIN_DECLINED = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_meets_the_targets_for_top3_and_declined(matcher: Matcher, part: str) ->
             "holdout",
             marks=pytest.mark.xfail(
                 strict=True,  # when it passes, this marker must go, and the docs with it
-                reason="93.4% on the holdout part, 95.6% on tune (docs/matching.md)",
+                reason="94.7% on the holdout part, 96.1% on tune (docs/matching.md)",
             ),
         ),
     ],
@@ -127,6 +127,18 @@ def test_meets_the_targets_for_top3_and_declined(matcher: Matcher, part: str) ->
 def test_meets_the_target_for_answered_correctly(matcher: Matcher, part: str) -> None:
     report = evaluate(matcher, load_questions(QUESTIONS / f"{part}.yaml"))
     assert report.answered_correctly >= 0.95
+
+
+def test_the_examples_hold_up_for_writers_the_model_did_not_learn_from() -> None:
+    """The KB's examples, each scored by a model trained without its run of the file (docs/quality.md).
+
+    Floors a point or two under the measured figures (95.8% top-1, 93.0% answered, 95.8% declined):
+    the examples are training data, so this guards how the model generalizes, not the targets.
+    """
+    report = cross_validate(load_kb())
+    assert report.top1 >= 0.94
+    assert report.answered_correctly >= 0.91
+    assert report.declined >= 0.94
 
 
 def test_every_entry_is_found_by_its_own_phrasings(matcher: Matcher) -> None:

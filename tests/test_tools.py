@@ -200,6 +200,7 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert "pilates" in text.stdout and "against (no entry knows it)" in text.stdout
     assert "backache -> back" in text.stdout
     assert re.search(r"learned [\d.]+%: how likely the KB's examples make this entry", text.stdout)
+    assert re.search(r"in scope [\d.]+%: how likely they make it that the KB covers the question", text.stdout)
     assert text.stdout.rstrip().endswith(f"threshold {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}: not answered")
     held = run_faqbot("ask", "--explain", "my legs feel numb, can massage help my back?")
     assert held.stdout.rstrip().endswith(  # the sign and the KB pattern that found it, for an author checking a false alarm

@@ -35,7 +35,7 @@ _FIT_WEIGHT = 6.0
 _NEGLIGIBLE = 0.02
 # The regression's work grows with (words in all questions) x classes, and its memory with
 # (distinct words) x classes: past these, a KB gets naive Bayes. The default KB uses about a
-# third and a sixth of them (1.4 million and 152,000); a KB of 1,000 entries and 5,000 examples
+# third and a fifth of them (1.2 million and 204,000); a KB of 1,000 entries and 5,000 examples
 # took 3 minutes and 7 GB to train as a regression.
 _MAX_CELLS = 4_000_000
 _MAX_WEIGHTS = 1_000_000

@@ -130,7 +130,8 @@ def explanation_text(why: Explanation) -> str:
     if why.learned is not None:
         lines[3:3] = [
             f"  learned {why.learned:g}%: how likely the KB's examples make this entry, given these words",
-            f"  in scope {why.in_scope:g}%: how likely they make it that the KB covers the question; the score is scaled by it",
+            f"  in scope {why.in_scope:g}%: how likely they make it that the KB covers the question; scales the score"
+            " (not for one of the entry's own phrasings)",
         ]
     if why.damping < 1:
         lines.insert(3, f"  scaled by {why.damping:g}: it asks what a term is that the KB only mentions, never explains")

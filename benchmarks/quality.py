@@ -128,7 +128,7 @@ def main() -> int:
         "For each threshold the sweep gives both rates on tune and on the cross-validated examples, and\n"
         "the mean of the two rates over both together, plain and averaged with the thresholds one either\n"
         "side (`Report.best_threshold`: a threshold whose neighbours do as well holds up better than a\n"
-        "peak one or two questions make). `faqbot eval QUESTIONS --sweep` gives the same for any set.\n"
+        "peak one or two questions make). `faqbot eval QUESTIONS --sweep` sweeps any one set.\n"
         f"Over both, the mean is within half a point of its top ({means[top]:.2%} at {top}) from {plateau[0]} to {plateau[-1]},\n"
         f"and with its neighbours it peaks at {pooled.best_threshold()}. The default for a KB with examples, {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}, is that peak\n"
         f"as it was when the scoring last changed (docs/matching.md); for a KB without, {DEFAULT_THRESHOLD:g}, the peak of the\n"

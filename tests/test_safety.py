@@ -223,6 +223,9 @@ def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCh
     assert names(check, "i'm not on any blood thinners, is deep tissue ok?") == []  # a negation the KB lists
     assert names(check, "my feet aren't numb but my legs are") == [LEGS]  # not every negation: this one hides a sign
     assert names(check, "she fell pregnant last year, is massage ok now") == ["pregnancy"]  # "fell (pregnant)" keeps its context
+    assert names(check, "does having my husband beside me make the massage more chill") == []  # relaxed, not shivering
+    assert names(check, "how do we chill out together before a massage") == []
+    assert names(check, "I have the chills, can I still get a massage") == ["fever"]
     assert names(check, "i cant sleep because of stress, will couples massage help me relax?") == []  # no pain named
 
 

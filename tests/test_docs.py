@@ -11,8 +11,9 @@ import pytest
 
 import bot
 from bot.cli import build_parser
+from bot.matcher import DEFAULT_THRESHOLD, DEFAULT_THRESHOLD_WITH_EXAMPLES
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_faqbot
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(bot.__path__, "bot.") if m.name != "bot.__main__")
 
@@ -43,3 +44,24 @@ def test_every_public_name_is_exported_and_documented() -> None:
         value = getattr(bot, name)
         if callable(value):
             assert value.__doc__, f"bot.{name} has no docstring"
+
+
+def test_the_readme_gives_the_default_thresholds_the_code_uses() -> None:
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    stated = re.search(r"\(default (\d+) for a KB with `examples`, such as the built-in one, and (\d+) for a KB without", readme)
+    assert stated, "README.md no longer states the default thresholds where users look for them"
+    assert (float(stated[1]), float(stated[2])) == (DEFAULT_THRESHOLD_WITH_EXAMPLES, DEFAULT_THRESHOLD)
+
+
+def test_the_readme_chat_session_is_what_the_chat_says() -> None:
+    """The session under "Using it", replayed through the real chat (piped, so no prompts and 80 columns)."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    session = readme.split("```text\n$ faqbot\n", 1)[1].split("```", 1)[0]
+    questions, replies = [], []
+    for turn in session.split("you> ")[1:]:
+        question, _, reply = turn.partition("\n")
+        questions.append(question)
+        replies.append(" ".join(reply.split()))
+    result = run_faqbot(input="".join(f"{q}\n" for q in questions))
+    assert result.returncode == 0, result.stderr
+    assert " ".join(result.stdout.split()) == " ".join(replies)

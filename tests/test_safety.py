@@ -107,6 +107,20 @@ def test_the_default_kb_has_a_notice_to_seek_medical_care(check: SafetyCheck) ->
         ("my back hurts so much I can't sleep", SEVERE),
         ("my toes are tingling", LEGS),
         ("I have trouble peeing and back pain", BLADDER),
+        # From a fourth, and a reviewer who wrote questions to find gaps:
+        ("I got hit playing rugby and my back hurts, would a massage help?", FALL),
+        ("I broke my hip last month, can we still get a couples massage?", FALL),
+        ("I cracked a rib, is massage ok for my back pain?", FALL),
+        ("I have a broken rib", FALL),
+        ("I take blood thinning medication, is deep tissue ok", CLOT),
+        ("found a lump near my spine", "cancer"),
+        ("my oncologist wants to see me again", "cancer"),
+        ("in hospital with sepsis", FEVER),
+        ("im 30 weeks along, can my husband massage my back?", "pregnancy"),
+        ("wife is 7 months along", "pregnancy"),
+        ("what to expect during labour", "pregnancy"),
+        ("the doc says massage is off the table", "a health professional's advice against massage"),
+        ("my oncologist says no deep tissue, is swedish ok", "a health professional's advice against massage"),
     ],
 )
 def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, sign: str) -> None:
@@ -121,6 +135,9 @@ def test_lay_wording_of_each_sign_is_caught(check: SafetyCheck, question: str, s
         "my partner fell asleep during the massage",
         "is it ok to fall asleep on the table?",
         "can we chill out together afterwards",
+        "we had a falling out last week, can a massage help us reconnect",  # an argument, not a fall
+        "my back cracked when he pressed, is that ok",
+        "i'm sceptical that it helps, what are the benefits",  # not "septic"
         "does my back feel better after a massage",
         "what is Swedish massage",
         "",

@@ -31,4 +31,6 @@ class FaqbotError(Exception):
 
     @classmethod
     def from_problems(cls, problems: list[Problem] | tuple[Problem, ...]) -> FaqbotError:
-        return cls("\n".join(str(p) for p in problems), tuple(problems))
+        # A YAML alias repeats its node, and with it the node's problems: report each once.
+        unique = tuple(dict.fromkeys(problems))
+        return cls("\n".join(str(p) for p in unique), unique)

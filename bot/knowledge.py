@@ -299,6 +299,12 @@ class _FileReader:
             if mark and _char_at(text, mark.line, mark.column) == "\t":
                 reason = "a tab character; YAML indents with spaces only"
             self.problems.append(Problem(self.path, line, column, f"invalid YAML: {reason}"))
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow; its message spans two lines
+            position = exc.position
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            self.problems.append(Problem(self.path, line, column, f"invalid YAML: character U+{code:04X} is not allowed in YAML text"))
         except yaml.YAMLError as exc:
             self.problem(None, f"invalid YAML: {exc}")
         finally:

@@ -124,8 +124,10 @@ def read_unanswered(path: Path) -> list[str]:
     """The questions in a log of unanswered questions (JSON Lines with a "query" field)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FaqbotError(f"{path}: cannot read the log: {exc}") from None
+    except OSError as exc:
+        raise FaqbotError(f"{path}: cannot read the log: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise FaqbotError(f"{path}: cannot read the log: not UTF-8 text") from None
     questions = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot import FaqbotError, Matcher, load_kb
 from bot.render import printable
 
-from conftest import write
+from conftest import run_faqbot, write
 
 GOOD_ENTRY = "entries:\n  - id: a\n    question: What is a?\n    answer: A is a letter.\n    source: FAQ\n"
 
@@ -37,6 +37,24 @@ def test_billion_laughs_fails_fast_with_a_clear_error(tmp_path: Path) -> None:
         load_kb(path)
     assert time.perf_counter() - started < 5  # 9**9 strings if anything expanded the aliases
     assert "'answer' must be text, not a list" in str(caught.value)
+
+
+def test_an_alias_repeating_a_bad_node_reports_it_once(tmp_path: Path) -> None:
+    write(tmp_path / "kb.yaml", 'bad: &bad ["lol", "lol"]\nentries: [*bad, *bad, *bad]\n')
+    result = run_faqbot("--kb", "kb.yaml", "validate", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    problems = result.stderr.splitlines()[:-1]
+    assert len(problems) == len(set(problems)) == 2, result.stderr  # the unknown key, and the list for an entry
+
+
+@pytest.mark.parametrize(("content", "where"), [(b"\x00entries: []\n", "1:1"), (b"entries:\n  - id: a\x07\n", "2:10")])
+def test_a_control_character_is_one_line_at_its_place(tmp_path: Path, content: bytes, where: str) -> None:
+    (tmp_path / "kb.yaml").write_bytes(content)
+    result = run_faqbot("--kb", "kb.yaml", "validate", cwd=tmp_path)
+    assert result.returncode == 2
+    first, summary = result.stderr.splitlines()
+    assert first.startswith(f"kb.yaml:{where}: invalid YAML: character U+00") and "is not allowed" in first
+    assert "unicode string" not in result.stderr and "nothing was loaded" in summary
 
 
 def test_python_tags_are_refused_and_never_run(tmp_path: Path) -> None:

@@ -194,6 +194,14 @@ def test_lint_lists_words_from_unanswered_questions(tmp_path: Path) -> None:
     assert "cost" not in result.stdout  # the KB's synonyms already declare pricing off-topic
 
 
+def test_a_log_lint_cannot_read_is_one_plain_line(tmp_path: Path) -> None:
+    missing = run_faqbot("lint", "--log", str(tmp_path / "none.jsonl"))
+    assert missing.returncode != 0
+    assert missing.stderr == f"faqbot: {tmp_path / 'none.jsonl'}: cannot read the log: No such file or directory\n"
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"query": "caf\xe9"}\n')
+    assert run_faqbot("lint", "--log", str(tmp_path / "latin1.jsonl")).stderr.endswith("cannot read the log: not UTF-8 text\n")
+
+
 def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     text = run_faqbot("ask", "--explain", "is pilates good for my backache")
     assert "best phrasing" in text.stdout and "coverage" in text.stdout

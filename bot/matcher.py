@@ -75,6 +75,8 @@ _ASIDE_WEIGHT = 0.5
 _POINTING_BACK = frozenset("that him her them he she they those too also".split())
 _FOLLOWING_ON = re.compile(r"(and|what about|how about|wat about|same question|same for|same with|same here) ")
 _OWN_WEIGHT = 1.5
+# What may come with a question word that still asks nothing of its own: "and why?", "how so?".
+_BARE_QUESTION_FILLER = frozenset("and but so then exactly really though is it that".split())
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
 _ASKING_STARTS = frozenset(
     "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
@@ -479,10 +481,13 @@ class Matcher:
 
     def points_back(self, text: str) -> bool:
         """Whether `text` refers to something said before ("is that ok for my husband too?", "what
-        about for him") and has nothing of its own: no word beyond function words and the commonest
+        about for him", "why?") and has nothing of its own: no word beyond function words and the commonest
         of the KB's own ("partner", "massage"). A word the KB lacks is its own topic: "how much does
         it cost" is off-topic, not vague."""
         said = normalize(text)
+        words = said.split()
+        if not _QUESTION_WORDS.isdisjoint(words) and set(words) <= _QUESTION_WORDS | _BARE_QUESTION_FILLER:
+            return True  # "why?", "but how?": a question word alone asks about what was said before
         opening = _FOLLOWING_ON.match(said + " ")
         if _POINTING_BACK.isdisjoint(said.split()) and not opening:
             return False

@@ -523,7 +523,11 @@ def test_ask_in_the_kbs_own_words_needs_no_stemmer_once_the_index_is_cached(tmp_
     assert result.stdout == "False\n", result.stderr
 
 
-@pytest.mark.parametrize("question", ["and is that ok for my husband too?", "what about for him", "and for my wife?", "how about for my partner?", "same for me?"])
+@pytest.mark.parametrize(
+    "question",
+    ["and is that ok for my husband too?", "what about for him", "and for my wife?", "how about for my partner?", "same for me?",
+     "what", "why?", "but how?"],  # a bare question word: "what" was answered with the overview, "why" with the benefits
+)
 def test_a_question_that_only_points_back_is_not_answered(question: str) -> None:
     """It scored 77.6 on its one KB word ("partner"), but it asks about an answer the bot cannot see."""
     text = run_faqbot("ask", question)

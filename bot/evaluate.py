@@ -17,6 +17,7 @@ expected id and a dash, as `technique-swedish-strokes` does for `technique-swedi
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -107,11 +108,22 @@ class Report:
         """The threshold where the mean of the two rates peaks, averaged with its two neighbours.
 
         The average keeps the choice off a peak that one or two questions make: a threshold whose
-        neighbours do as well is the one that will hold on questions not in the set.
+        neighbours do as well is the one that will hold on questions not in the set. When several
+        thresholds in a row share the peak, as on a small set, the middle one of the longest such
+        run is chosen, the one furthest from where the figures start to fall.
         """
         means = [(answered + declined) / 2 for _, answered, declined in self.sweep(thresholds)]
         steady = [sum(means[max(i - 1, 0) : i + 2]) / len(means[max(i - 1, 0) : i + 2]) for i in range(len(means))]
-        return thresholds[max(range(len(steady)), key=steady.__getitem__)]
+        peak = max(steady)
+        runs: list[list[int]] = []
+        for i, value in enumerate(steady):
+            if math.isclose(value, peak, rel_tol=1e-12, abs_tol=1e-12):
+                if runs and runs[-1][-1] == i - 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+        longest = max(runs, key=len)
+        return thresholds[longest[(len(longest) - 1) // 2]]
 
 
 def _share(flags: object) -> float:

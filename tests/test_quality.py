@@ -159,8 +159,14 @@ def test_best_threshold_prefers_one_whose_neighbours_do_as_well(matcher: Matcher
         return Outcome(LabeledQuestion("q", expected), (Candidate(entry, score, entry.question),), 0.0)
 
     # Every in-scope question scores 60; off-topic ones 20, 45 and 47. The mean of the two rates
-    # is 1 from 48 to 60; at 48 it has just climbed, so a threshold one step further in is chosen.
+    # is 1 from 48 to 60; averaged with their neighbours, 49 to 59 keep 1 (48 and 60 border a
+    # fall), and the middle of that run is chosen, as far as it gets from either fall.
     report = Report((*[outcome((entry.id,), 60.0)] * 4, *(outcome((), s) for s in (20.0, 45.0, 47.0))))
     rows = {t: (a + d) / 2 for t, a, d in report.sweep(tuple(range(101)))}
-    assert rows[48] == rows[49] == 1.0 and rows[47] < 1.0
-    assert report.best_threshold() == 49
+    assert rows[48] == rows[60] == 1.0 and rows[47] < 1.0 and rows[61] < 1.0
+    assert report.best_threshold() == 54
+    # A set that every threshold serves equally (a reviewer's small one got "best threshold 0",
+    # which answers anything) gets the middle.
+    tied = Report((outcome((entry.id,), 100.0), outcome((), 0.0)))
+    assert {(a + d) / 2 for _, a, d in tied.sweep(tuple(range(101)))} == {1.0}
+    assert tied.best_threshold() == 50

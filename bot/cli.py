@@ -224,6 +224,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         reply = reply_to(matcher, question)
         if log is not None:
             log.record(reply)
+        show(question, reply)
+        return reply
+
+    def show(question: str, reply: Reply) -> None:
         why = matcher.explain(question) if args.explain and not reply.small_talk else None
         # The sign and the KB pattern that held the answer back: what an author checks a false alarm by.
         held_by = matcher.safety_check().matches(question) if args.explain and reply.warnings else []
@@ -252,13 +256,20 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                         else f"; it mentions a caution ({matched}), whose notice comes first"
                     )
                 out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
-        return reply
 
     if args.question:
         question = " ".join(args.question)
         if not question.strip():
             raise FaqbotError("the question is empty: ask something, e.g. faqbot ask \"how long does it last?\"")
-        return EXIT_OK if answer(question).answered else EXIT_DECLINED
+        reply = reply_to(matcher, question)
+        if log is not None:
+            log.record(reply)
+        try:
+            show(question, reply)
+            out.flush()
+        except BrokenPipeError:  # `| head -1`: the reader left, but scripts still get the answer's status
+            _stop_writing()
+        return EXIT_OK if reply.answered else EXIT_DECLINED
     if sys.stdin is None or sys.stdin.isatty():
         raise FaqbotError("ask needs a QUESTION, or questions on stdin, one per line (see 'faqbot ask --help')")
     if isinstance(sys.stdin, io.TextIOWrapper):
@@ -452,11 +463,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader went away (e.g. `| head -1`): stop quietly, and keep Python from
-        # complaining again when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _stop_writing()
         return EXIT_OK
+
+
+def _stop_writing() -> None:
+    """The reader went away (e.g. `| head -1`): send the rest of stdout nowhere, so that Python does
+    not complain again when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

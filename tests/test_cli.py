@@ -420,6 +420,16 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     assert json.loads(lines[0])["id"] == "faq-how-long"
 
 
+@pytest.mark.parametrize(("question", "status"), [("how long does it last?", 0), ("my legs feel numb, can a massage help?", 1)])
+def test_a_closed_pipe_keeps_the_answers_exit_status(tmp_path: Path, question: str, status: int) -> None:
+    """`faqbot ask Q | true`: the reader is gone before the reply is written, and a script still learns the outcome."""
+    command = f"{shlex.quote(sys.executable)} -m bot ask {shlex.quote(question)} | true; echo \"exit ${{PIPESTATUS[0]}}\""
+    result = subprocess.run(
+        ["bash", "-c", command], text=True, capture_output=True, timeout=60, cwd=tmp_path, env=faqbot_env()
+    )
+    assert result.stdout == f"exit {status}\n" and result.stderr == ""
+
+
 def test_ask_and_validate_do_not_import_prompt_toolkit(tmp_path: Path) -> None:
     code = (
         "import sys, bot.cli\n"

@@ -49,6 +49,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without coverage of the answer text", constant("_PHRASE_SHARE", 1.0), lambda kb: kb),
     ("without scaling by how likely the KB covers the question", constant("_OUT_OF_SCOPE_SHARE", 0.0), lambda kb: kb),
     ("without the unknown-word penalty", constant("_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
+    ("without the learned part's discount for unknown words", constant("_LEARNED_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
     ("without the lower weight of words said beside the question", constant("_ASIDE_WEIGHT", 1.0), lambda kb: kb),
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
     ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
@@ -66,7 +67,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
 # those get their own best on tune (without any examples, the default for such a KB applies).
 RESCALED = {
     "without the unknown-word penalty", "without the out-of-scope examples",
-    "without scaling by how likely the KB covers the question",
+    "without scaling by how likely the KB covers the question", "without the learned part's discount for unknown words",
 }
 
 

@@ -41,7 +41,7 @@ __all__ = [
 # matched on its phrasings alone, and for one with examples, whose learned part lifts the scores of
 # the questions it recognizes.
 DEFAULT_THRESHOLD = 37.0
-DEFAULT_THRESHOLD_WITH_EXAMPLES = 54.0
+DEFAULT_THRESHOLD_WITH_EXAMPLES = 55.0
 # Only this much of a question is scored: enough for any real question, and it bounds the work.
 MAX_QUESTION_CHARS = 500
 
@@ -64,6 +64,10 @@ _UNKNOWN_WEIGHT = 1.0  # a word the KB lacks weighs this much of a word found in
 # and this share of its "none of them" comes off the whole score (0.3 to 1 tried; 1 did best).
 _LEARNED_SHARE = 0.9
 _OUT_OF_SCOPE_SHARE = 1.0
+# The model knows only words it has seen, so a familiar frame around a word no entry uses ("what
+# are the benefits of a couples retreat?") looked certain to it. Its gain is scaled by 1 - this x
+# the question's unknown share, as the lexical part is: see docs/matching.md for the figures.
+_LEARNED_UNKNOWN_PENALTY = 0.7
 _QUESTION_WORDS = frozenset("what whats how why when where which who".split())
 # In a question of several clauses, an unknown word said only beside the clause that asks ("my back
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
@@ -696,6 +700,7 @@ class Matcher:
         # hot stone entry, yet reads like the examples that ask what no entry says.
         in_scope = sum(learned.values()) if self._learned else 1.0
         scale = 1 - _OUT_OF_SCOPE_SHARE * (1 - in_scope)
+        unvouched = 1 - _LEARNED_UNKNOWN_PENALTY * query.unknown
         for owner, (phrase, index, overlap, fuzzy) in best.items():
             in_phrasings, in_body = self._entry_phrase_words[owner], self._entry_body_words[owner]
             explained = sum(
@@ -706,10 +711,11 @@ class Matcher:
             fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)
             lexical = fused * (1 - _UNKNOWN_PENALTY * query.unknown)
             # The learned probability fills its share of what the phrasings leave unexplained (one
-            # that shares nothing with an entry still scores 0), and the whole is scaled by how
-            # likely the question is one the KB covers at all, unless it is one of the entry's
-            # phrasings, its words perhaps in another order: the KB's author has said that one is covered.
-            gain = _LEARNED_SHARE * (1 - lexical) * learned.get(owner, 0.0) if lexical > 0 else 0.0
+            # that shares nothing with an entry still scores 0), less for words the KB lacks, which
+            # the model cannot vouch for. The whole is scaled by how likely the question is one the
+            # KB covers at all, unless it is one of the entry's phrasings, its words perhaps in
+            # another order: the KB's author has said that one is covered.
+            gain = _LEARNED_SHARE * (1 - lexical) * learned.get(owner, 0.0) * unvouched if lexical > 0 else 0.0
             score = 100 * (lexical + gain) * (1.0 if fuzzy == 1 else scale) * query.damping
             scores[owner] = (score, index, overlap, fuzzy, coverage, learned.get(owner, 0.0), in_scope)
         return scores

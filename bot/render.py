@@ -129,7 +129,8 @@ def explanation_text(why: Explanation) -> str:
     ]
     if why.learned is not None:
         lines[3:3] = [
-            f"  learned {why.learned:g}%: how likely the KB's examples make this entry, given these words",
+            f"  learned {why.learned:g}%: how likely the KB's examples make this entry, given these words"
+            + (" (it counts less for the unknown share)" if why.unknown else ""),
             f"  in scope {why.in_scope:g}%: how likely they make it that the KB covers the question; scales the score"
             " (not for one of the entry's own phrasings)",
         ]

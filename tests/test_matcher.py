@@ -375,6 +375,20 @@ def test_out_of_scope_examples_scale_every_score_by_how_likely_the_kb_covers_the
     assert {taught.explain("where can I buy a plant that needs little light?", e.id).in_scope for e in taught.kb} == {buying.in_scope}
 
 
+@pytest.mark.parametrize(
+    "question", ["how long is a flight to paris", "do we have to be married to adopt a child", "what is swedish death cleaning"]
+)
+def test_a_familiar_frame_around_words_no_entry_uses_is_declined(default: Matcher, question: str) -> None:
+    """The model is sure of these from their frame ("how long", "do we have to be"), having never
+    seen "paris" or "adopt"; it vouches only for the words the KB knows (each scored 72 to 81 when
+    its share ignored them)."""
+    why = default.explain(question)
+    assert why is not None and why.learned is not None
+    assert why.learned > 75 and why.unknown > 70
+    assert why.candidate.score < default.threshold - 5
+    assert default.match(question) is None
+
+
 def test_a_phrasing_of_an_entry_scores_in_full_whatever_the_examples_say(taught: Matcher) -> None:
     # "where", as in the out-of-scope "where can I buy a monstera", makes the model a little unsure
     exact, padded = (taught.explain(q) for q in ("Put my plant where, should I?", "where should I put my plant please"))

@@ -13,15 +13,15 @@ from bot.evaluate import LabeledQuestion, Outcome, Report, cross_validate, evalu
 from bot.normalize import normalize
 
 QUESTIONS = Path(__file__).parent / "questions"
-# Floors on both parts, a few points under the figures measured on the holdout part, to catch a
-# regression; docs/quality.md has the figures. The issue's targets are asserted below: on tune
+# Floors on both parts, a point or more under the lower of the two parts' figures (tune's declined
+# rate is the lower since a reviewer's hard off-topic questions joined it), to catch a regression; docs/quality.md has the figures. The issue's targets are asserted below: on tune
 # all are met; on the holdout part top-3 and declined are, answered correctly is not. "Gets the right entry": the
 # best-ranked entry is a right one. "Answered correctly": the bot also clears the threshold and
 # answers with it, rather than declining or asking which of two was meant.
 MIN_TOP1 = 0.95
 MIN_TOP3 = 0.98
 MIN_ANSWERED_CORRECTLY = 0.92
-MIN_DECLINED = 0.95
+MIN_DECLINED = 0.93
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_meets_the_targets_for_top3_and_declined(matcher: Matcher, part: str) ->
             "holdout",
             marks=pytest.mark.xfail(
                 strict=True,  # when it passes, this marker must go, and the docs with it
-                reason="94.5% on the holdout part, 96.1% on tune (docs/matching.md)",
+                reason="93.7% on the holdout part, 95.5% on tune (docs/matching.md)",
             ),
         ),
     ],

@@ -220,11 +220,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     matcher = _load(args)
     log = _unanswered_log(args)
 
-    def answer(question: str) -> Reply:
+    def respond(question: str) -> Reply:
         reply = reply_to(matcher, question)
         if log is not None:
             log.record(reply)
-        show(question, reply)
         return reply
 
     def show(question: str, reply: Reply) -> None:
@@ -261,9 +260,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         question = " ".join(args.question)
         if not question.strip():
             raise FaqbotError("the question is empty: ask something, e.g. faqbot ask \"how long does it last?\"")
-        reply = reply_to(matcher, question)
-        if log is not None:
-            log.record(reply)
+        reply = respond(question)
         try:
             show(question, reply)
             out.flush()
@@ -281,7 +278,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         if not first and not args.json:
             out.write("\n")
         first = False
-        answer(line)
+        show(line, respond(line))
         out.flush()
     return EXIT_OK
 

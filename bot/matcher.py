@@ -493,7 +493,7 @@ class Matcher:
         if not _QUESTION_WORDS.isdisjoint(words) and set(words) <= _QUESTION_WORDS | _BARE_QUESTION_FILLER:
             return True  # "why?", "but how?": a question word alone asks about what was said before
         opening = _FOLLOWING_ON.match(said + " ")
-        if _POINTING_BACK.isdisjoint(said.split()) and not opening:
+        if _POINTING_BACK.isdisjoint(words) and not opening:
             return False
         # the opening is not the question's own: "same" in "same for me?" would weigh like a topic
         query = self._read(said[opening.end() :] if opening else text)

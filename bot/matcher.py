@@ -711,8 +711,8 @@ class Matcher:
             fused = max(_PHRASE_SHARE * phrase + (1 - _PHRASE_SHARE) * coverage, _COVERAGE_ALONE * coverage)
             lexical = fused * (1 - _UNKNOWN_PENALTY * query.unknown)
             # The learned probability fills its share of what the phrasings leave unexplained (one
-            # that shares nothing with an entry still scores 0), less for words the KB lacks, which
-            # the model cannot vouch for. The whole is scaled by how likely the question is one the
+            # that shares nothing with an entry still scores 0), less for words no entry uses: the
+            # model has seen few of them, or none. The whole is scaled by how likely the question is one the
             # KB covers at all, unless it is one of the entry's phrasings, its words perhaps in
             # another order: the KB's author has said that one is covered.
             gain = _LEARNED_SHARE * (1 - lexical) * learned.get(owner, 0.0) * unvouched if lexical > 0 else 0.0

@@ -346,7 +346,9 @@ class Matcher:
                     self._variant_stems[spelling] = key_words[0]
                     surface.setdefault(spelling[0], set()).add(spelling)
         self._surface = {letter: tuple(sorted(words)) for letter, words in surface.items()}
-        self._phrase_weight = tuple(sum(self._weight[w] for w in words) or 1.0 for words in phrase_words)
+        # Summed in a fixed order: a set's order changes from run to run, and so would the last bit
+        # of the sum, which decides exact ties ("brew green tea" and "brew black tea").
+        self._phrase_weight = tuple(sum(self._weight[w] for w in sorted(words)) or 1.0 for words in phrase_words)
         starts = [0]
         for entry in kb.entries:
             starts.append(starts[-1] + len(entry.phrasings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,21 @@ def test_close_entries_ask_which_one_was_meant(tea: Conversation) -> None:
     question = said(tea, "how do I brew tea")
     assert "Which did you mean? 1. How do I brew green tea? 2. How do I brew black tea?" in " ".join(question.split())
     assert "Use boiling water" in said(tea, "2")
+
+
+def test_the_order_of_two_tied_entries_is_the_same_in_every_process(tmp_path: Path) -> None:
+    # Python orders sets by a hash seeded anew in each process; a score summed in that order
+    # differed in its last bit, and so did which of two tied entries was offered first.
+    kb = write(tmp_path / "tea.yaml", TEA)
+    orders = set()
+    for seed in range(6):
+        env = {**faqbot_env(), "PYTHONHASHSEED": str(seed), "XDG_CACHE_HOME": str(tmp_path / f"cache{seed}")}
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--kb", str(kb), "--json", "how do I brew tea"],
+            capture_output=True, text=True, env=env, check=False,
+        )
+        orders.add(tuple(s["id"] for s in json.loads(done.stdout)["suggestions"]))
+    assert orders == {("green-tea", "black-tea", "storage")}
 
 
 def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without the lower weight of words said beside the question", constant("_ASIDE_WEIGHT", 1.0), lambda kb: kb),
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
     ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
+    ("without the rule for a phrasing with its subject swapped", constant("_SWAPPED_SUBJECT_FACTOR", 1.0), lambda kb: kb),
     ("without the margin rule", lambda: mock.patch.object(reply_module, "AMBIGUITY_MARGIN", 0.0), lambda kb: kb),
     (
         "without the KB's mentions",

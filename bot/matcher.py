@@ -91,6 +91,17 @@ _ASKING_STARTS = frozenset(
 _MENTION_SHARE = 0.5
 _MENTION_FACTOR = 0.3
 _ASKING_STEMS = frozenset({"mean", "defin", "definit", "explain", "describ", "work"})  # "meaning", "explain"...
+# "What should I expect during a colonoscopy?" is one of the KB's phrasings ("... during a couples
+# massage?") with its subject, the words most entries use, swapped for a thing the KB never names:
+# the frame fits, the question is about something else. Its scores are scaled by this factor.
+# The KB's subject is the words that at least this share of its entries use, in a KB of at least
+# this many (in one of three, half the entries is two, and common words such as "much" would pass),
+# and a word names a thing when a determiner comes at most this many words before it ("a new baby").
+_SWAPPED_SUBJECT_FACTOR = 0.3
+_SUBJECT_SHARE = 0.5
+_SUBJECT_MIN_ENTRIES = 10
+_DETERMINERS = frozenset("a an the my our your his her their".split())
+_DETERMINER_REACH = 2
 _ASKS_WHAT_IT_IS = re.compile(
     r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
     r"|\bwhat (is|s) (it|that|this)( exactly)?$|\bwhat\b.* (is|are)$|\bwhat (kind|sort|type) of \w+ (is|are)\b"
@@ -229,15 +240,16 @@ class Explanation:
     coverage: float
     unknown: float  # percent of the question's weight in words the KB does not know
     words: tuple[WordWeight, ...]
-    damping: float = 1.0  # below 1 when the question asks what a term is that the KB only names
+    damping: float = 1.0  # below 1 when the question asks what a term is that the KB only names, or swaps the subject
     learned: float | None = None  # percent: how likely the KB's examples make this entry (None: it has none)
     in_scope: float | None = None  # percent: how likely they make it that the KB covers the question at all
+    swapped_in: tuple[str, ...] = ()  # the words that put another subject into a KB phrasing ("colonoscopy")
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
-            "damping": self.damping, "learned": self.learned, "in_scope": self.in_scope,
+            "damping": self.damping, "swapped_in": list(self.swapped_in), "learned": self.learned, "in_scope": self.in_scope,
             "words": [
                 {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
                 for w in self.words
@@ -252,7 +264,8 @@ class _Query:
     total: float  # the question's whole weight, unknown words included
     unknown: float  # the share of that weight in words the KB does not know
     readings: tuple[tuple[str, str, str | None, float, bool], ...]  # (word, as said, KB word or None, weight, aside)
-    damping: float  # 1, or less for a question asking what a term is that the KB only names
+    damping: float  # 1, or less for a question asking what a term is that the KB only names, or swapping the subject
+    swapped_in: tuple[str, ...] = ()  # what a question swapping the subject put in its place, as said
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -283,7 +296,7 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_safety_patterns", "_safety_spelt", "_learned",
+        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_subject", "_safety_patterns", "_safety_spelt", "_learned",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", "_safety", *_INDEX)
 
@@ -365,6 +378,11 @@ class Matcher:
             for word in words:
                 phrase_postings.setdefault(word, []).append(index)
         self._phrase_postings = {word: tuple(indexes) for word, indexes in phrase_postings.items()}
+        self._subject = _word_list(
+            {word for word, owners in postings.items() if len(owners) >= _SUBJECT_SHARE * count}
+            if len(kb.entries) >= _SUBJECT_MIN_ENTRIES
+            else set()
+        )
         self._learned = self._learn(kb) if kb.examples else None
 
     def _learn(self, kb: KnowledgeBase) -> WordModel:
@@ -455,6 +473,7 @@ class Matcher:
             round(100 * query.unknown, 1), words, query.damping,
             None if self._learned is None else round(100 * learned, 1),
             None if self._learned is None else round(100 * in_scope, 1),
+            query.swapped_in,
         )
 
     def safety_check(self) -> SafetyCheck:
@@ -475,7 +494,7 @@ class Matcher:
     def unexplained_terms(self, text: str) -> tuple[str, ...]:
         """The terms `text` asks the meaning of that the KB only names (entries' `mentions`), or ()."""
         query = self._read(text)
-        if query is None or query.damping == 1:
+        if query is None or query.damping == 1 or query.swapped_in:
             return ()
         terms = (
             term
@@ -553,7 +572,32 @@ class Matcher:
             asked = sum(c for w, c in credit.items() if w not in _ASKING_STEMS)
             if named and named >= _MENTION_SHARE * asked:
                 damping = _MENTION_FACTOR
-        return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping)
+        swapped_in = () if damping < 1 else self._swapped_in(analyzed.split(), readings)
+        if swapped_in:
+            damping = _SWAPPED_SUBJECT_FACTOR
+        return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping, swapped_in)
+
+    def _swapped_in(self, words: list[str], readings: list[tuple[str, str, str | None, float, bool]]) -> tuple[str, ...]:
+        """The unknown words, as said, of a question that is a phrasing with its subject swapped:
+        some phrasing has all the question's known words and besides them only the KB's subject
+        words ("couples massage"), and one of the unknown words names a thing ("a colonoscopy")."""
+        if self._subject == " ":
+            return ()
+        things = [
+            word
+            for word, _, known, _, aside in readings
+            if known is None and not aside
+            and any(w == word and not _DETERMINERS.isdisjoint(words[max(i - _DETERMINER_REACH, 0) : i]) for i, w in enumerate(words))
+        ]
+        known = {known for _, _, known, _, _ in readings if known}
+        if not things or not known:
+            return ()
+        rarest = min(known, key=lambda word: len(self._phrase_postings.get(word, ())))
+        for index in self._phrase_postings.get(rarest, ()):
+            phrasing = set(self._phrase_words[index].split())
+            if known < phrasing and all(_listed(word, self._subject) for word in phrasing - known):
+                return tuple(said for _, said, known, _, aside in readings if known is None and not aside)
+        return ()
 
     def _asking_words(self, text: str) -> set[str] | None:
         """The words of the clauses that ask the question, or None when it has only one clause.

@@ -134,7 +134,10 @@ def explanation_text(why: Explanation) -> str:
             f"  in scope {why.in_scope:g}%: how likely they make it that the KB covers the question; scales the score"
             " (not for one of the entry's own phrasings)",
         ]
-    if why.damping < 1:
+    if why.swapped_in:
+        things = ", ".join(printable(word) for word in why.swapped_in)
+        lines.insert(3, f"  scaled by {why.damping:g}: it reads like a KB phrasing with its subject swapped for {things}")
+    elif why.damping < 1:
         lines.insert(3, f"  scaled by {why.damping:g}: it asks what a term is that the KB only mentions, never explains")
     for word in why.words:
         read_as = [w for w in (word.word, word.kb_word) if w and w != word.said]

@@ -9,6 +9,7 @@ import pytest
 from bot import FaqbotError, Matcher, load_kb, reply_to
 from bot.matcher import _SCORE_ALL_UP_TO
 from bot.normalize import Analyzer, normalize, stem
+from bot.render import explanation_text
 
 PLANTS = """\
 title: Houseplants
@@ -404,3 +405,42 @@ def test_explain_shows_the_learned_probability_only_when_the_kb_has_examples(pla
     assert learned is not None and learned > taught.explain(question, "repotting").learned + 20
     assert taught.explain(question).to_json()["learned"] == taught.explain(question).learned
     assert taught.explain(question).to_json()["in_scope"] == taught.explain(question).in_scope
+
+
+@pytest.mark.parametrize(
+    "question, nearest, thing",
+    [
+        ("what should I expect during a root canal", "faq-what-to-expect", ("root", "canal")),
+        ("how long does a pedicure last", "faq-how-long", ("pedicure",)),
+        ("how do I set the mood for a barbecue", "tip-set-mood", ("barbecue",)),
+        ("what precautions should we take before a skydive", "medical-conditions-precautions", ("skydive",)),
+    ],
+)
+def test_a_phrasing_with_its_subject_swapped_for_another_thing_is_declined(
+    default: Matcher, question: str, nearest: str, thing: tuple[str, ...]
+) -> None:
+    # Each is one of the KB's phrasings with "couples massage" swapped out; all four were answered.
+    assert default.match(question) is None
+    why = default.explain(question)
+    assert why is not None and why.candidate.entry.id == nearest and why.swapped_in == thing
+    assert f"subject swapped for {', '.join(thing)}" in explanation_text(why)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("how should we prepare the room for the massage", "tip-prepare-environment"),  # the subject is there
+        ("what should I expect during a couples massage at the spa", "faq-what-to-expect"),  # one the KB knows
+        ("how long does the session last", "faq-how-long"),
+    ],
+)
+def test_a_thing_beside_the_subject_is_not_a_swap(default: Matcher, question: str, expected: str) -> None:
+    best = default.match(question)
+    assert best is not None and best.entry.id == expected
+    assert default.explain(question).swapped_in == ()  # type: ignore[union-attr]
+
+
+def test_a_kb_of_a_few_entries_has_no_subject_to_swap(plants: Matcher) -> None:
+    # In three entries, words in half of them ("houseplants", "much") are no subject: a cactus is a houseplant.
+    best = plants.match("how often should I water my cactus")
+    assert best is not None and best.entry.id == "watering"

@@ -60,6 +60,7 @@ INDEPENDENT_COINCIDENCES = {
     "swedish",  # and the fifteenth: a one-word query
     "what does petrissage mean", "will we be in the same room",  # and the sixteenth
     "does deep tissue hurt", "does massage reduce inflammation",  # and the seventeenth
+    "what are the advantages of a couples massage", "is it more relaxing than a massage alone",  # and the nineteenth
 }
 
 
@@ -119,7 +120,7 @@ def test_meets_the_targets_for_top3_and_declined(matcher: Matcher, part: str) ->
             "holdout",
             marks=pytest.mark.xfail(
                 strict=True,  # when it passes, this marker must go, and the docs with it
-                reason="93.7% on the holdout part, 95.5% on tune (docs/matching.md)",
+                reason="93.8% on the holdout part, 95.5% on tune (docs/matching.md)",
             ),
         ),
     ],

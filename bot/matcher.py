@@ -92,11 +92,13 @@ _MENTION_SHARE = 0.5
 _MENTION_FACTOR = 0.3
 _ASKING_STEMS = frozenset({"mean", "defin", "definit", "explain", "describ", "work"})  # "meaning", "explain"...
 # "What should I expect during a colonoscopy?" is one of the KB's phrasings ("... during a couples
-# massage?") with its subject, the words most entries use, swapped for a thing the KB never names:
-# the frame fits, the question is about something else. Its scores are scaled by this factor.
-# The KB's subject is the words that at least this share of its entries use, in a KB of at least
-# this many (in one of three, half the entries is two, and common words such as "much" would pass),
-# and a word names a thing when a determiner comes at most this many words before it ("a new baby").
+# massage?") with its subject swapped for a thing the KB never names: the frame fits, the question
+# is about something else. Its scores are scaled by this factor. The KB's subject is the words
+# that at least this share of its entries use in their phrasings ("couples", "massage",
+# "partner"), in a KB of at least this many entries (in one of three, half the entries is two, and
+# "plant" is the subject of a houseplant KB that a cactus is no swap for). A word names a thing
+# when a determiner comes at most this many words before it ("a new baby"), unless a subject
+# word comes right after it ("our anniversary massage": it says which massage).
 _SWAPPED_SUBJECT_FACTOR = 0.3
 _SUBJECT_SHARE = 0.5
 _SUBJECT_MIN_ENTRIES = 10
@@ -378,8 +380,12 @@ class Matcher:
             for word in words:
                 phrase_postings.setdefault(word, []).append(index)
         self._phrase_postings = {word: tuple(indexes) for word, indexes in phrase_postings.items()}
+        asked_by: dict[str, int] = {}
+        for entry_words in phrase_sets:
+            for word in entry_words:
+                asked_by[word] = asked_by.get(word, 0) + 1
         self._subject = _word_list(
-            {word for word, owners in postings.items() if len(owners) >= _SUBJECT_SHARE * count}
+            {word for word, entries in asked_by.items() if entries >= _SUBJECT_SHARE * count}
             if len(kb.entries) >= _SUBJECT_MIN_ENTRIES
             else set()
         )
@@ -578,25 +584,45 @@ class Matcher:
         return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping, swapped_in)
 
     def _swapped_in(self, words: list[str], readings: list[tuple[str, str, str | None, float, bool]]) -> tuple[str, ...]:
-        """The unknown words, as said, of a question that is a phrasing with its subject swapped:
-        some phrasing has all the question's known words and besides them only the KB's subject
-        words ("couples massage"), and one of the unknown words names a thing ("a colonoscopy")."""
+        """The thing, as said, that a question puts in the place of the KB's subject, or ().
+
+        It is swapped in when some phrasing has all the question's known words and besides them
+        only subject words ("what should I expect during a couples massage?"), and an unknown word
+        that names a thing ("a colonoscopy") sits where those are: after as many known words. A
+        thing elsewhere is no swap ("does couples massage help back pain" is not "does massage
+        help back pain from lifting the baby"), nor is a word of an off-topic family that the
+        synonyms name ("appointment", read as "booking": "how long is the appointment").
+        """
         if self._subject == " ":
             return ()
-        things = [
+        things = {
             word
-            for word, _, known, _, aside in readings
-            if known is None and not aside
-            and any(w == word and not _DETERMINERS.isdisjoint(words[max(i - _DETERMINER_REACH, 0) : i]) for i, w in enumerate(words))
-        ]
-        known = {known for _, _, known, _, _ in readings if known}
-        if not things or not known:
+            for i, word in enumerate(words)
+            if not _DETERMINERS.isdisjoint(words[max(i - _DETERMINER_REACH, 0) : i])
+            and not (i + 1 < len(words) and _listed(self._stem_of(words[i + 1]), self._subject))
+        }
+        said: list[str] = []
+        slots: set[int] = set()  # after how many known words each thing comes
+        known: set[str] = set()
+        for word, as_said, known_as, _, aside in readings:
+            if known_as:
+                known.add(known_as)
+            elif word in things and not aside and word not in self._kb.synonyms:
+                said.append(as_said)
+                slots.add(len(known))
+        if not said or not known:
             return ()
         rarest = min(known, key=lambda word: len(self._phrase_postings.get(word, ())))
         for index in self._phrase_postings.get(rarest, ()):
             phrasing = set(self._phrase_words[index].split())
-            if known < phrasing and all(_listed(word, self._subject) for word in phrasing - known):
-                return tuple(said for _, said, known, _, aside in readings if known is None and not aside)
+            if not (known < phrasing and all(_listed(word, self._subject) for word in phrasing - known)):
+                continue
+            before = 0
+            for word in content_words(self._analyzed[index]):
+                if word in known:
+                    before += 1
+                elif before in slots:
+                    return tuple(said)
         return ()
 
     def _asking_words(self, text: str) -> set[str] | None:

@@ -224,6 +224,11 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     story = run_faqbot("ask", "--explain", "we just moved flats, how long does a couples massage last?")
     flats = next(line for line in story.stdout.splitlines() if line.strip().startswith("flats"))
     assert flats.endswith("against (no entry knows it; said beside the question, so it weighs less)")
+    swap = run_faqbot("ask", "--explain", "how long does a pedicure last")
+    assert swap.returncode == 1 and "scaled by 0.3: it reads like a KB phrasing with its subject swapped for pedicure" in swap.stdout
+    swap_record = json.loads(run_faqbot("ask", "--json", "--explain", "how long does a pedicure last").stdout)
+    assert swap_record["id"] is None and swap_record["explain"]["swapped_in"] == ["pedicure"]
+    assert why["swapped_in"] == []
 
 
 def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:

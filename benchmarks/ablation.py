@@ -54,6 +54,11 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
     ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
     ("without the rule for a phrasing with its subject swapped", constant("_SWAPPED_SUBJECT_FACTOR", 1.0), lambda kb: kb),
+    (
+        "without setting aside a clause that says what is not asked",
+        lambda: mock.patch.object(matcher_module, "_without_contrasts", lambda text: (text, ())),
+        lambda kb: kb,
+    ),
     ("without the margin rule", lambda: mock.patch.object(reply_module, "AMBIGUITY_MARGIN", 0.0), lambda kb: kb),
     (
         "without the KB's mentions",

@@ -82,6 +82,10 @@ _OWN_WEIGHT = 1.5
 # What may come with a question word that still asks nothing of its own: "and why?", "how so?".
 _BARE_QUESTION_FILLER = frozenset("and but so then exactly really though is it that".split())
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
+# A clause that opens with a contrast says what is not asked ("what is deep tissue, not when to pick
+# it", "besides booking a spa, any pointers?"): when another clause has words of its own, it is set
+# aside. Not "not" as a hedge or a quantity: "not sure which to pick", "not all back pain is the same".
+_CONTRAST = re.compile(r"(not|besides|apart from|aside from|other than|as opposed to) (?!(sure|all|much|too|that|enough|many) )")
 _ASKING_STARTS = frozenset(
     "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
 )
@@ -197,6 +201,16 @@ def _misspelt_stopword(word: str) -> bool:
     )
 
 
+def _without_contrasts(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` without the clauses that say what is not asked, and those clauses (see _CONTRAST)."""
+    clauses = _CLAUSE.findall(text)
+    contrasts = [clause for clause in clauses if _CONTRAST.match(normalize(clause) + " ")]
+    kept = [clause for clause in clauses if clause not in contrasts]
+    if not contrasts or all(word in STOPWORDS for clause in kept for word in normalize(clause).split()):
+        return text, ()
+    return " ".join(kept), tuple(clause.strip(" .?!;,") for clause in contrasts)
+
+
 def _shown(score: float) -> float:
     """A score to one decimal; one that is not 0 stays above it, as 0 means "shares nothing"
     (an entry that shares words with a question the KB surely does not cover scores 0.01)."""
@@ -246,12 +260,14 @@ class Explanation:
     learned: float | None = None  # percent: how likely the KB's examples make this entry (None: it has none)
     in_scope: float | None = None  # percent: how likely they make it that the KB covers the question at all
     swapped_in: tuple[str, ...] = ()  # the words that put another subject into a KB phrasing ("colonoscopy")
+    set_aside: tuple[str, ...] = ()  # clauses that say what is not asked ("not the room setup"), left out
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
-            "damping": self.damping, "swapped_in": list(self.swapped_in), "learned": self.learned, "in_scope": self.in_scope,
+            "damping": self.damping, "swapped_in": list(self.swapped_in), "set_aside": list(self.set_aside),
+            "learned": self.learned, "in_scope": self.in_scope,
             "words": [
                 {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
                 for w in self.words
@@ -268,6 +284,7 @@ class _Query:
     readings: tuple[tuple[str, str, str | None, float, bool], ...]  # (word, as said, KB word or None, weight, aside)
     damping: float  # 1, or less for a question asking what a term is that the KB only names, or swapping the subject
     swapped_in: tuple[str, ...] = ()  # what a question swapping the subject put in its place, as said
+    set_aside: tuple[str, ...] = ()  # clauses saying what is not asked ("not the room setup"), as said
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -396,8 +413,9 @@ class Matcher:
         position = {entry.id: i for i, entry in enumerate(kb.entries)}
         none = len(kb.entries)
 
+        # Examples are learned from as written: their writers labeled the whole question.
         def features(text: str) -> tuple[str, ...]:
-            query = self._read(text)
+            query = self._read(text, as_written=True)
             return query.features if query else ()
 
         phrasings = [(owner, features(text)) for owner, text in zip(self._owner, self._phrasings)]
@@ -479,7 +497,7 @@ class Matcher:
             round(100 * query.unknown, 1), words, query.damping,
             None if self._learned is None else round(100 * learned, 1),
             None if self._learned is None else round(100 * in_scope, 1),
-            query.swapped_in,
+            query.swapped_in, query.set_aside,
         )
 
     def safety_check(self) -> SafetyCheck:
@@ -529,7 +547,7 @@ class Matcher:
 
     def word_readings(self, text: str) -> tuple[tuple[str, str | None], ...]:
         """Each meaningful word of `text` with the KB word it was read as (None: the KB lacks it)."""
-        query = self._read(text)
+        query = self._read(text, as_written=True)
         return tuple((said, known) for _, said, known, _, _ in query.readings) if query else ()
 
     def _where(self, owner: int, word: str | None) -> str:
@@ -539,13 +557,17 @@ class Matcher:
             return "phrasing"
         return "answer" if _listed(word, self._entry_body_words[owner]) else ""
 
-    def _read(self, text: str) -> _Query | None:
+    def _read(self, text: str, *, as_written: bool = False) -> _Query | None:
         """Analyze the question and map its words onto KB words, forgiving typos.
 
         Words the KB does not know count fully in the question's weight, so they pull every
-        entry's score down: that is what makes the matcher decline off-topic questions.
+        entry's score down: that is what makes the matcher decline off-topic questions. Unless
+        `as_written`, a clause that says what is not asked is left out (see _CONTRAST).
         """
         text = text[: MAX_QUESTION_CHARS * 2]
+        set_aside: tuple[str, ...] = ()
+        if not as_written:
+            text, set_aside = _without_contrasts(text)
         pairs = _capped(self._analyzer.pairs(text))
         if not pairs:
             return None
@@ -581,7 +603,9 @@ class Matcher:
         swapped_in = () if damping < 1 else self._swapped_in(analyzed.split(), readings)
         if swapped_in:
             damping = _SWAPPED_SUBJECT_FACTOR
-        return _Query(analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping, swapped_in)
+        return _Query(
+            analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping, swapped_in, set_aside
+        )
 
     def _swapped_in(self, words: list[str], readings: list[tuple[str, str, str | None, float, bool]]) -> tuple[str, ...]:
         """The thing, as said, that a question puts in the place of the KB's subject, or ().

@@ -139,6 +139,9 @@ def explanation_text(why: Explanation) -> str:
         lines.insert(3, f"  scaled by {why.damping:g}: it reads like a KB phrasing with its subject swapped for {things}")
     elif why.damping < 1:
         lines.insert(3, f"  scaled by {why.damping:g}: it asks what a term is that the KB only mentions, never explains")
+    if why.set_aside:
+        clauses = ", ".join(repr(printable(clause)) for clause in why.set_aside)
+        lines.insert(3, f"  set aside: {clauses}, which says what is not asked")
     for word in why.words:
         read_as = [w for w in (word.word, word.kb_word) if w and w != word.said]
         reading = "".join(f" -> {w}" for w in dict.fromkeys(read_as))

@@ -450,6 +450,40 @@ def test_a_word_of_an_off_topic_family_the_synonyms_name_is_not_a_swapped_thing(
     assert why is not None and why.swapped_in == () and why.damping == 1
 
 
+@pytest.mark.parametrize(
+    "question, expected, set_aside",
+    [
+        # Both were wrong before: the first went to the benefits, the second was declined (53.0).
+        ("not the benefits, what actually is a couples massage?", "faq-what-is-couples-massage", ("not the benefits",)),
+        ("not the mood stuff, what should we have within reach?", "tip-prepare-environment", ("not the mood stuff",)),
+        ("apart from relaxing, what are the physical benefits?", "benefit-physical-health", ("apart from relaxing",)),
+        ("what is trigger point therapy, not how long it lasts", "technique-trigger-point", ("not how long it lasts",)),
+    ],
+)
+def test_a_clause_saying_what_is_not_asked_is_set_aside(
+    default: Matcher, question: str, expected: str, set_aside: tuple[str, ...]
+) -> None:
+    best = default.match(question)
+    assert best is not None and best.entry.id == expected
+    why = default.explain(question)
+    assert why is not None and why.set_aside == set_aside
+    assert f"set aside: {set_aside[0]!r}, which says what is not asked" in explanation_text(why)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("not sure, what should we expect at the spa?", "faq-what-to-expect"),  # "not" as a hedge
+        ("not all back pain is the same, so how do I pick a massage?", "choosing-deep-tissue-or-relaxation"),
+        ("not dating, still ok?", "faq-must-be-a-couple"),  # nothing else is asked: the contrast is the question
+        ("not deep tissue", "technique-deep-tissue"),  # one clause
+    ],
+)
+def test_not_as_a_hedge_or_the_whole_question_is_not_set_aside(default: Matcher, question: str, expected: str) -> None:
+    why = default.explain(question)
+    assert why is not None and why.candidate.entry.id == expected and why.set_aside == ()
+
+
 def test_a_kb_of_a_few_entries_has_no_subject_to_swap(plants: Matcher) -> None:
     # In three entries, words in half of them ("houseplants", "much") are no subject: a cactus is a houseplant.
     best = plants.match("how often should I water my cactus")

@@ -229,6 +229,8 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     swap_record = json.loads(run_faqbot("ask", "--json", "--explain", "how long does a pedicure last").stdout)
     assert swap_record["id"] is None and swap_record["explain"]["swapped_in"] == ["pedicure"]
     assert why["swapped_in"] == []
+    contrast = json.loads(run_faqbot("ask", "--json", "--explain", "besides booking a spa, any pointers to make it go well").stdout)
+    assert contrast["explain"]["set_aside"] == ["besides booking a spa"] and why["set_aside"] == []
 
 
 def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:

@@ -84,8 +84,12 @@ _BARE_QUESTION_FILLER = frozenset("and but so then exactly really though is it t
 _CLAUSE = re.compile(r"[^.?!;,]+[.?!;,]*")
 # A clause that opens with a contrast says what is not asked ("what is deep tissue, not when to pick
 # it", "besides booking a spa, any pointers?"): when another clause has words of its own, it is set
-# aside. Not "not" as a hedge or a quantity: "not sure which to pick", "not all back pain is the same".
-_CONTRAST = re.compile(r"(not|besides|apart from|aside from|other than|as opposed to) (?!(sure|all|much|too|that|enough|many) )")
+# aside. Not "not" as a hedge, a quantity or an idiom: "not sure which to pick", "not all back pain is
+# the same", "not gonna lie", "not long ago", "not having done this before".
+_CONTRAST = re.compile(
+    r"(not|besides|apart from|aside from|other than|as opposed to)"
+    r" (?!(sure|all|much|too|that|enough|many|gonna|going|to|only|long|even|being|having|knowing|really|one) )"
+)
 _ASKING_STARTS = frozenset(
     "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
 )

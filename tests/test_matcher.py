@@ -475,11 +475,14 @@ def test_a_clause_saying_what_is_not_asked_is_set_aside(
     [
         ("not sure, what should we expect at the spa?", "faq-what-to-expect"),  # "not" as a hedge
         ("not all back pain is the same, so how do I pick a massage?", "choosing-deep-tissue-or-relaxation"),
+        ("not gonna lie, what is a couples massage anyway?", "faq-what-is-couples-massage"),  # idioms
+        ("not long ago my lower back got stiff, can couples massage ease it?", "faq-back-pain-relief"),
+        ("not having tried one before, what happens during a couples massage?", "faq-what-to-expect"),
         ("not dating, still ok?", "faq-must-be-a-couple"),  # nothing else is asked: the contrast is the question
         ("not deep tissue", "technique-deep-tissue"),  # one clause
     ],
 )
-def test_not_as_a_hedge_or_the_whole_question_is_not_set_aside(default: Matcher, question: str, expected: str) -> None:
+def test_not_as_a_hedge_an_idiom_or_the_whole_question_is_not_set_aside(default: Matcher, question: str, expected: str) -> None:
     why = default.explain(question)
     assert why is not None and why.candidate.entry.id == expected and why.set_aside == ()
 

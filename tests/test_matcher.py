@@ -53,6 +53,12 @@ def test_normalize_folds_case_accents_punctuation_and_space() -> None:
     assert normalize("Café crème, s'il vous plaît") == "cafe creme sil vous plait"
 
 
+def test_the_possessive_of_a_word_ending_in_s_reads_as_the_word(default: Matcher) -> None:
+    assert normalize("my hubs's back, the boss’s idea") == "my hubs back the boss idea"
+    assert ("hubs", "partner") in default.word_readings("is a couples massage good for my hubs's back?")
+    assert normalize("it's my wife's") == "its my wifes"  # other possessives keep their s, as before
+
+
 def test_synonyms_rewrite_to_the_kb_word() -> None:
     analyzer = Analyzer({"back pain": ("backache", "sore back"), "partner": ("wife",)})
     assert analyzer.text("My WIFE has a sore back") == "my partner has a back pain"

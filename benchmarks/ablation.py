@@ -59,6 +59,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
         lambda: mock.patch.object(matcher_module, "_without_contrasts", lambda text: (text, ())),
         lambda kb: kb,
     ),
+    ("without declining a contrast that sets aside the KB's subject", constant("_BESIDE_SUBJECT_FACTOR", 1.0), lambda kb: kb),
     ("without the margin rule", lambda: mock.patch.object(reply_module, "AMBIGUITY_MARGIN", 0.0), lambda kb: kb),
     (
         "without the KB's mentions",

@@ -90,6 +90,12 @@ _CONTRAST = re.compile(
     r"(not|besides|apart from|aside from|other than|as opposed to)"
     r" (?!(sure|all|much|too|that|enough|many|gonna|going|to|only|long|even|being|having|knowing|really|one) )"
 )
+# A contrast that sets aside the KB's subject itself ("other than massage, what helps back pain?")
+# asks about something the KB does not cover: every score is scaled by this factor. Not one occasion
+# of the subject, which a determiner marks ("not the massage itself, what music should we have?"),
+# nor a contrast that keeps the subject in ("other than just rubbing, which methods help?").
+_BESIDE_SUBJECT_FACTOR = 0.3
+_KEEPS_IT_IN = frozenset("just only simply merely plain".split())
 _ASKING_STARTS = frozenset(
     "what whats how why when where which who can could do does did is are should would will any anything tips advice".split()
 )
@@ -265,13 +271,14 @@ class Explanation:
     in_scope: float | None = None  # percent: how likely they make it that the KB covers the question at all
     swapped_in: tuple[str, ...] = ()  # the words that put another subject into a KB phrasing ("colonoscopy")
     set_aside: tuple[str, ...] = ()  # clauses that say what is not asked ("not the room setup"), left out
+    beside_subject: tuple[str, ...] = ()  # those of them that set aside the KB's subject ("other than massage")
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
             "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
             "damping": self.damping, "swapped_in": list(self.swapped_in), "set_aside": list(self.set_aside),
-            "learned": self.learned, "in_scope": self.in_scope,
+            "beside_subject": list(self.beside_subject), "learned": self.learned, "in_scope": self.in_scope,
             "words": [
                 {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
                 for w in self.words
@@ -289,6 +296,7 @@ class _Query:
     damping: float  # 1, or less for a question asking what a term is that the KB only names, or swapping the subject
     swapped_in: tuple[str, ...] = ()  # what a question swapping the subject put in its place, as said
     set_aside: tuple[str, ...] = ()  # clauses saying what is not asked ("not the room setup"), as said
+    beside_subject: tuple[str, ...] = ()  # those of them that set aside the KB's subject itself
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -501,7 +509,7 @@ class Matcher:
             round(100 * query.unknown, 1), words, query.damping,
             None if self._learned is None else round(100 * learned, 1),
             None if self._learned is None else round(100 * in_scope, 1),
-            query.swapped_in, query.set_aside,
+            query.swapped_in, query.set_aside, query.beside_subject,
         )
 
     def safety_check(self) -> SafetyCheck:
@@ -522,7 +530,7 @@ class Matcher:
     def unexplained_terms(self, text: str) -> tuple[str, ...]:
         """The terms `text` asks the meaning of that the KB only names (entries' `mentions`), or ()."""
         query = self._read(text)
-        if query is None or query.damping == 1 or query.swapped_in:
+        if query is None or query.damping == 1 or query.swapped_in or query.beside_subject:
             return ()
         terms = (
             term
@@ -607,9 +615,24 @@ class Matcher:
         swapped_in = () if damping < 1 else self._swapped_in(analyzed.split(), readings)
         if swapped_in:
             damping = _SWAPPED_SUBJECT_FACTOR
+        beside_subject = tuple(clause for clause in set_aside if self._names_only_the_subject(clause)) if damping == 1 else ()
+        if beside_subject:
+            damping = _BESIDE_SUBJECT_FACTOR
         return _Query(
-            analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping, swapped_in, set_aside
+            analyzed, credit, total or 1.0, unknown / total if total else 0.0, tuple(readings), damping, swapped_in, set_aside,
+            beside_subject,
         )
+
+    def _names_only_the_subject(self, clause: str) -> bool:
+        """Whether a contrast clause sets aside the KB's subject itself ("other than massage",
+        "aside from couples massage"), rather than one occasion of it ("not the massage itself")."""
+        said = normalize(clause)
+        opening = _CONTRAST.match(said + " ")
+        rest = said[opening.end() :].split() if opening else []
+        if self._subject == " " or not _DETERMINERS.isdisjoint(rest) or not _KEEPS_IT_IN.isdisjoint(rest):
+            return False
+        words = [word for word, _ in self._analyzer.pairs(" ".join(rest)) if word not in STOPWORDS]
+        return bool(words) and all(_listed(self._stem_of(word), self._subject) for word in words)
 
     def _swapped_in(self, words: list[str], readings: list[tuple[str, str, str | None, float, bool]]) -> tuple[str, ...]:
         """The thing, as said, that a question puts in the place of the KB's subject, or ().

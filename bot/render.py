@@ -134,7 +134,10 @@ def explanation_text(why: Explanation) -> str:
             f"  in scope {why.in_scope:g}%: how likely they make it that the KB covers the question; scales the score"
             " (not for one of the entry's own phrasings)",
         ]
-    if why.swapped_in:
+    if why.beside_subject:
+        clauses = ", ".join(repr(printable(clause)) for clause in why.beside_subject)
+        lines.insert(3, f"  scaled by {why.damping:g}: it asks about something other than the KB's subject ({clauses})")
+    elif why.swapped_in:
         things = ", ".join(printable(word) for word in why.swapped_in)
         lines.insert(3, f"  scaled by {why.damping:g}: it reads like a KB phrasing with its subject swapped for {things}")
     elif why.damping < 1:

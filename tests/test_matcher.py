@@ -477,6 +477,38 @@ def test_a_clause_saying_what_is_not_asked_is_set_aside(
 
 
 @pytest.mark.parametrize(
+    "question, nearest, clause",
+    [
+        # Both were answered (the back pain entry at 89.9 for the first, before contrasts were set aside).
+        ("other than massage, what eases a stiff back?", "faq-back-pain-relief", "other than massage"),
+        ("aside from couples massage, how can we communicate better?", "benefit-communication", "aside from couples massage"),
+    ],
+)
+def test_a_contrast_that_sets_aside_the_kbs_subject_is_declined(
+    default: Matcher, question: str, nearest: str, clause: str
+) -> None:
+    assert default.match(question) is None
+    why = default.explain(question)
+    assert why is not None and why.candidate.entry.id == nearest and why.beside_subject == (clause,)
+    assert f"other than the KB's subject ({clause!r})" in explanation_text(why)
+    assert default.unexplained_terms(question) == ()  # not a term the KB only names
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("not the massage itself, what music should we play?", "tip-prepare-environment"),  # one occasion of it
+        ("besides the massage, what should we prepare in the room?", "tip-prepare-environment"),
+        ("other than just rubbing, which massage methods help back pain?", "techniques"),  # "just" keeps it in
+    ],
+)
+def test_a_contrast_with_one_occasion_of_the_subject_is_only_set_aside(default: Matcher, question: str, expected: str) -> None:
+    best = default.match(question)
+    assert best is not None and best.entry.id == expected
+    assert default.explain(question).beside_subject == ()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     "question, expected",
     [
         ("not sure, what should we expect at the spa?", "faq-what-to-expect"),  # "not" as a hedge

@@ -231,6 +231,9 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert why["swapped_in"] == []
     contrast = json.loads(run_faqbot("ask", "--json", "--explain", "besides booking a spa, any pointers to make it go well").stdout)
     assert contrast["explain"]["set_aside"] == ["besides booking a spa"] and why["set_aside"] == []
+    assert contrast["explain"]["beside_subject"] == [] == why["beside_subject"]
+    beside = run_faqbot("ask", "--json", "--explain", "other than massage, what eases a stiff back?")
+    assert beside.returncode == 1 and json.loads(beside.stdout)["explain"]["beside_subject"] == ["other than massage"]
 
 
 def test_log_unanswered_appends_private_json_lines(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import marshal
 import os
 import stat
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, overload
@@ -56,9 +56,16 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_matcher(
-    path: str | Path | None = None, *, threshold: float | None = None, cache: bool = True
+    path: str | Path | None = None,
+    *,
+    threshold: float | None = None,
+    cache: bool = True,
+    on_build: Callable[[], object] | None = None,
 ) -> Matcher:
     """Load a KB and build its Matcher, reusing a cached index when one fits the KB's files exactly.
+
+    `on_build` is called before the Matcher is built from the KB's files rather than read from the
+    cache (the first time a KB is used, or after it changed), which takes seconds with examples.
 
     Examples
     --------
@@ -66,12 +73,12 @@ def load_matcher(
     'faq-how-long'
     """
     with _collector_paused():
-        return _load_matcher(Path(path) if path is not None else default_kb_path(), threshold, cache)
+        return _load_matcher(Path(path) if path is not None else default_kb_path(), threshold, cache, on_build)
 
 
-def _load_matcher(root: Path, threshold: float | None, cache: bool) -> Matcher:
+def _load_matcher(root: Path, threshold: float | None, cache: bool, on_build: Callable[[], object] | None) -> Matcher:
     if not cache:
-        return Matcher(_parse(root), threshold=threshold)
+        return _build(root, threshold, on_build)
     files = kb_files(root)
     key = _key(files)
     where = _trusted_dir()
@@ -82,7 +89,7 @@ def _load_matcher(root: Path, threshold: float | None, cache: bool) -> Matcher:
         cached = _read(where / f"{location}-{key}.idx", key, threshold)
         if cached is not None:
             return cached
-    matcher = Matcher(_parse(root), threshold=threshold)
+    matcher = _build(root, threshold, on_build)
     if where is not None:
         _write(where / f"{location}-{key}.idx", key, matcher)
         _remove_stale(where, location, key)
@@ -96,6 +103,13 @@ def _remove_stale(where: Path, location: str, key: str) -> None:
                 stale.unlink()
             except OSError:
                 pass  # another process may have removed it first
+
+
+def _build(root: Path, threshold: float | None, on_build: Callable[[], object] | None) -> Matcher:
+    kb = _parse(root)  # a KB that does not load fails before anyone is told to wait for it
+    if on_build is not None:
+        on_build()
+    return Matcher(kb, threshold=threshold)
 
 
 def _parse(root: Path) -> KnowledgeBase:

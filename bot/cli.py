@@ -195,7 +195,13 @@ def _kb_path(args: argparse.Namespace) -> Path:
 def _load(args: argparse.Namespace) -> Matcher:
     from .cache import load_matcher
 
-    return load_matcher(getattr(args, "kb", None), threshold=getattr(args, "threshold", None))
+    # Building the index takes seconds, once per KB: a person at a terminal is told why they wait.
+    on_build = _say_getting_ready if sys.stderr is not None and sys.stderr.isatty() else None
+    return load_matcher(getattr(args, "kb", None), threshold=getattr(args, "threshold", None), on_build=on_build)
+
+
+def _say_getting_ready() -> None:
+    print("faqbot: getting the knowledge base ready (only the first time, or after it changes)...", file=sys.stderr, flush=True)
 
 
 def _width() -> int:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,7 @@ import pytest
 import bot.cache
 from bot import Matcher, load_kb, load_matcher
 from bot.cache import cache_dir
+from bot.errors import FaqbotError
 
 from conftest import write
 
@@ -135,3 +140,47 @@ def test_a_bad_kb_is_still_reported_not_cached(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="unknown field 'sorce'"):
         load_matcher(path)
     assert index_files() == []
+
+
+def test_on_build_is_called_when_the_index_is_built_not_when_it_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", KB)
+    calls: list[str] = []
+    load_matcher(path, on_build=lambda: calls.append("first"))
+    load_matcher(path, on_build=lambda: calls.append("second"))  # read from the index
+    write(path, KB.replace("Bright, indirect light.", "Bright light, never direct sun."))
+    load_matcher(path, on_build=lambda: calls.append("edited"))
+    broken = write(tmp_path / "broken.yaml", "entries: [")
+    with pytest.raises(FaqbotError):
+        load_matcher(broken, on_build=lambda: calls.append("broken"))  # it fails before any wait
+    assert calls == ["first", "edited"]
+
+
+def test_the_cli_says_why_a_person_waits_the_first_time_and_only_at_a_terminal(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", KB)
+    note = "getting the knowledge base ready"
+
+    def ask(*, stderr_at_terminal: bool) -> str:
+        command = [sys.executable, "-m", "bot", "ask", "--kb", str(path), "how often do I water"]
+        if not stderr_at_terminal:
+            piped = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+            assert piped.returncode == 0
+            return piped.stderr
+        main, terminal = pty.openpty()
+        try:
+            result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal, cwd=tmp_path, timeout=60)
+            assert result.returncode == 0
+            said = b""
+            while select.select([main], [], [], 0.5)[0]:
+                chunk = os.read(main, 4096)
+                if not chunk:
+                    break
+                said += chunk
+            return said.decode()
+        finally:
+            os.close(terminal)
+            os.close(main)
+
+    assert note not in ask(stderr_at_terminal=False)  # built now, but for a pipe: not a word on stderr
+    write(path, KB + "\n")  # changed: built again
+    assert note in ask(stderr_at_terminal=True)
+    assert note not in ask(stderr_at_terminal=True)  # read from the index

@@ -17,7 +17,9 @@ GREETING, THANKS, GOODBYE, WHO, HELP, NOTED = "greeting", "thanks", "goodbye", "
 _PHRASES = {
     GREETING: frozenset({"hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "hey there",
                          "good morning", "good afternoon", "good evening", "greetings", "hallo", "hola",
-                         "how are you", "how are you doing", "hows it going", "how is it going"}),
+                         "how are you", "how are you doing", "hows it going", "how is it going",
+                         "are you there", "you there", "u there", "r u there", "anyone there", "anybody there",
+                         "is anyone there", "is anybody there", "hello anyone there", "still there", "you still there", "are you still there"}),
     THANKS: frozenset({"thanks", "thank you", "thx", "ty", "cheers", "thanks a lot", "thank you very much",
                        "thanks very much", "thank you so much", "thanks so much", "many thanks", "ok thanks",
                        "okay thanks", "great thanks", "perfect thanks", "thanks that helps", "that helps",

@@ -188,7 +188,10 @@ def test_small_talk_is_answered_without_the_kb(tea: Conversation, line: str, exp
      # From a new user's review: praise was matched against the KB ("you've been really helpful"
      # got the back-pain answer).
      ("thanks a lot, you've been really helpful!", "thanks"), ("that's really helpful", "thanks"),
-     ("ok cool", "noted"), ("is massage helpful for back pain?", None), ("great, what is swedish massage?", None)],
+     ("ok cool", "noted"), ("is massage helpful for back pain?", None), ("great, what is swedish massage?", None),
+     # "u there?" was matched against the KB and declined with its topics.
+     ("u there?", "greeting"), ("hello? anyone there?", "greeting"), ("are you still there", "greeting"),
+     ("is the therapist there the whole time?", None)],
 )
 def test_small_talk_in_more_words_but_never_a_question(line: str, kind: str | None) -> None:
     assert small_talk(line) == kind

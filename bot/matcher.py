@@ -213,10 +213,15 @@ def _misspelt_stopword(word: str) -> bool:
 
 def _without_contrasts(text: str) -> tuple[str, tuple[str, ...]]:
     """`text` without the clauses that say what is not asked, and those clauses (see _CONTRAST)."""
-    clauses = _CLAUSE.findall(text)
-    contrasts = [clause for clause in clauses if _CONTRAST.match(normalize(clause) + " ")]
-    kept = [clause for clause in clauses if clause not in contrasts]
-    if not contrasts or all(word in STOPWORDS for clause in kept for word in normalize(clause).split()):
+    contrasts, kept, kept_words = [], [], []
+    for clause in _CLAUSE.findall(text):
+        said = normalize(clause)  # once per clause: this runs for every question
+        if _CONTRAST.match(said + " "):
+            contrasts.append(clause)
+        else:
+            kept.append(clause)
+            kept_words += said.split()
+    if not contrasts or all(word in STOPWORDS for word in kept_words):
         return text, ()
     return " ".join(kept), tuple(clause.strip(" .?!;,") for clause in contrasts)
 

@@ -585,7 +585,7 @@ class Matcher:
         set_aside: tuple[str, ...] = ()
         if not as_written:
             text, set_aside = _without_contrasts(text)
-        pairs = _capped(self._analyzer.pairs(text))
+        pairs = self._rejoined(_capped(self._analyzer.pairs(text)))
         if not pairs:
             return None
         analyzed = " ".join(word for word, _ in pairs)
@@ -599,7 +599,7 @@ class Matcher:
         for word, said in said_as.items():
             # Only what the user spelt may be a typo: not a function word ("there" is not "three"),
             # nor a synonym's key, which is the word meant ("nearby" -> location is not "lotion").
-            known, similarity = self._known(word, typos=word not in STOPWORDS and said == word)
+            known, similarity = self._known(word, typos=word not in STOPWORDS and said.replace(" ", "") == word)
             if known is None and _misspelt_stopword(word):
                 continue
             aside = known is None and asking is not None and word not in asking
@@ -720,6 +720,32 @@ class Matcher:
             if _plausible_typo(word, spelling):
                 return self._stems.get(spelling) or self._variant_stems[spelling], _TYPO_CREDIT
         return None, 0.0
+
+    def _rejoined(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Two neighbouring words the KB lacks, read as one of its words when written together.
+
+        Dictation and people unsure of a term split it where it sounds split: "petri sage",
+        "effleur age", "end orphans". Only words the KB does not know are joined, so "bed room"
+        stays two words, and the result must be a KB word or a typo of one.
+        """
+        out: list[tuple[str, str]] = []
+        i = 0
+        while i < len(pairs):
+            if i + 1 < len(pairs) and self._lacks(*pairs[i]) and self._lacks(*pairs[i + 1]):
+                joined = pairs[i][0] + pairs[i + 1][0]
+                read = self._analyzer.pairs(joined)
+                if read != [(joined, joined)] or self._known(joined)[0] is not None:
+                    said = f"{pairs[i][1]} {pairs[i + 1][1]}"
+                    out.extend((word, said) for word, _ in read)
+                    i += 2
+                    continue
+            out.append(pairs[i])
+            i += 1
+        return out
+
+    def _lacks(self, word: str, said: str) -> bool:
+        """Whether the user spelt `word` and the KB has no such word (typos aside)."""
+        return word == said and word not in STOPWORDS and self._stem_of(word) not in self._weight
 
     def _swapped(self, word: str) -> tuple[str | None, float]:
         """A short word read as a KB word with two neighbouring letters swapped ("lnog": long)."""

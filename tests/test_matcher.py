@@ -145,6 +145,24 @@ def test_typos_are_forgiven_but_other_words_are_not_taken_for_kb_words(default: 
 
 
 @pytest.mark.parametrize(
+    "question, said, read_as",
+    [
+        ("what is petri sage", "petri sage", "petrissag"),  # a term split where it sounds split
+        ("explain effleur ahge please", "effleur ahge", "effleurag"),  # and misspelt
+        ("does it release end orphans", "end orphans", "endorphin"),
+        ("what does tapa tement do", "tapa tement", "tapot"),
+        ("can we watch base ball after", "base", None),  # joined, they make no KB word
+        ("help with algebra home work", "work", "work"),  # KB words stay as they are
+    ],
+)
+def test_two_words_the_kb_lacks_are_read_as_the_kb_word_they_make_together(
+    default: Matcher, question: str, said: str, read_as: str | None
+) -> None:
+    readings = dict(default.word_readings(question))
+    assert said in readings and readings[said] == read_as
+
+
+@pytest.mark.parametrize(
     "question",
     ["what is shiatsu?", "whats sports massage", "how does thai massage work", "Shiatsu - what is it?",
      "can you explain what shiatsu is", "what kind of massage is shiatsu"],

@@ -22,6 +22,7 @@ from .model import default_kb_path
 from .normalize import normalize
 from .render import explanation_text, plain, reply_fragments, safety_fragments
 from .reply import Reply, reply_to
+from .smalltalk import HELP, small_talk_line
 
 if TYPE_CHECKING:
     from .evaluate import Outcome, Report
@@ -225,6 +226,7 @@ def _unanswered_log(args: argparse.Namespace) -> UnansweredLog | None:
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     matcher = _load(args)
     log = _unanswered_log(args)
+    nothing_near = small_talk_line(HELP, matcher.kb)  # after a decline with no topic to suggest
 
     def respond(question: str) -> Reply:
         reply = reply_to(matcher, question)
@@ -246,7 +248,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                     record["explain"]["warning_signs"] = [{"sign": s.name, "pattern": p} for s, p in held_by]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            told = plain(reply_fragments(reply, _width()))
+            told = plain(reply_fragments(reply, _width(), nothing_near=nothing_near))
             if reply.notice:  # then the topics for later, if any, a blank line below it
                 out.write(plain(safety_fragments(reply.warnings, reply.notice, _width())) + ("\n" if told else ""))
             out.write(told)

@@ -104,8 +104,11 @@ def pick_hint(count: int) -> Fragments:
     return [("class:hint", f"Type {choice} to pick one.\n")]
 
 
-def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
-    """The answer with its tips and source, the close pair to choose from, or the decline with suggestions."""
+def reply_fragments(reply: Reply, width: int = 80, *, nothing_near: str | None = None) -> Fragments:
+    """The answer with its tips and source, the close pair to choose from, or the decline with suggestions.
+
+    `nothing_near` follows a decline that has no topic to suggest: what the KB is about, say.
+    """
     if reply.entry is not None:
         return entry_fragments(reply.entry, width)
     if reply.small_talk:
@@ -115,7 +118,7 @@ def reply_fragments(reply: Reply, width: int = 80) -> Fragments:
         return ambiguous_fragments(first, second, width)
     if reply.held:
         return held_fragments(reply.suggestions, width, reply.warnings)
-    return decline_fragments(reply.suggestions, width, reply.unexplained, vague=reply.vague)
+    return decline_fragments(reply.suggestions, width, reply.unexplained, vague=reply.vague, nothing_near=nothing_near)
 
 
 def explanation_text(why: Explanation) -> str:
@@ -170,12 +173,18 @@ def entry_fragments(entry: Entry, width: int = 80) -> Fragments:
 
 
 def decline_fragments(
-    suggestions: Sequence[Candidate], width: int = 80, unexplained: Sequence[str] = (), *, vague: bool = False
+    suggestions: Sequence[Candidate],
+    width: int = 80,
+    unexplained: Sequence[str] = (),
+    *,
+    vague: bool = False,
+    nothing_near: str | None = None,
 ) -> Fragments:
     """"I'm not sure I have that", with the suggestions numbered for picking.
 
     With `unexplained` terms, it says instead that the KB names them without explaining them; when
     the question is `vague` (it points back at something said before), it asks for the whole question.
+    With no suggestions, `nothing_near` says where to go from there.
     """
     if vague:
         line = "I can't tell what that refers to: please ask the whole question, naming the topic."
@@ -188,7 +197,7 @@ def decline_fragments(
         line = f"I have no explanation of {terms}; {the_term} only mentioned in passing. Nearest topics:"
         return flow([("class:decline", line)], width) + list_fragments([c.entry for c in suggestions], width, numbered=True)
     if not suggestions:
-        return flow([("class:decline", f"{DECLINE} Try asking about another topic.")], width)
+        return flow([("class:decline", f"{DECLINE} {nothing_near or 'Try asking about another topic.'}")], width)
     return flow([("class:decline", f"{DECLINE} Did you mean one of these?")], width) + list_fragments(
         [c.entry for c in suggestions], width, numbered=True
     )

@@ -554,6 +554,14 @@ def test_a_question_with_a_topic_of_its_own_is_not_vague(question: str) -> None:
     assert reply["vague"] is False and (reply["id"] is not None or reply["ambiguous"])  # answered, or "A or B?"
 
 
+def test_a_decline_with_no_topic_near_says_what_the_kb_is_about(tmp_path: Path) -> None:
+    kb = write(tmp_path / "plants.yaml", HOUSEPLANTS)
+    result = run_faqbot("--kb", str(kb), "ask", "what's the weather in Paris tomorrow")
+    assert result.returncode == 1, result.stderr
+    said = " ".join(result.stdout.split())
+    assert said == "I'm not sure I have that. Ask me a question about “Houseplant care”, for example “How much light do houseplants need?”."
+
+
 def test_an_off_topic_question_that_says_it_is_declined_as_off_topic_not_as_vague() -> None:
     reply = json.loads(run_faqbot("ask", "--json", "how much does it cost").stdout)
     assert reply["vague"] is False and reply["id"] is None

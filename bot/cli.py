@@ -174,6 +174,9 @@ def build_parser() -> _Parser:
     importer.add_argument(
         "--merge", type=Path, metavar="EXISTING.yaml", help="re-import into this KB file, keeping what was edited by hand"
     )
+    importer.add_argument(
+        "--force", action="store_true", help="replace OUT.yaml when it exists and is not the KB being merged into"
+    )
 
     validate = commands.add_parser(
         "validate", help="check a KB and report every problem",
@@ -294,7 +297,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from .importer import run_import
 
-    return run_import(args.article, args.out, args.merge, out, sys.stderr)
+    return run_import(args.article, args.out, args.merge, out, sys.stderr, force=args.force)
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:

@@ -341,11 +341,15 @@ class _Target:
     dropped_comments: int
 
 
-def run_import(article: Path, out: Path | None, merge: Path | None, stdout: TextIO, stderr: TextIO) -> int:
+def run_import(
+    article: Path, out: Path | None, merge: Path | None, stdout: TextIO, stderr: TextIO, *, force: bool = False
+) -> int:
     """`faqbot import`: draft a KB from `article` (or merge it into `merge`) and write it to `out` or `stdout`.
 
     What was skipped and what a merge did are reported on `stderr`. Returns the exit code (0);
-    user errors raise FaqbotError. The output is checked to load as a KB before it is written.
+    user errors raise FaqbotError. The output is checked to load as a KB before it is written. An
+    existing `out` is replaced only when it is the KB merged into, or with `force`: a fresh draft
+    over a KB edited by hand would lose the edits.
 
     Examples
     --------
@@ -360,6 +364,9 @@ def run_import(article: Path, out: Path | None, merge: Path | None, stdout: Text
     """
     if out is not None and out.exists() and article.exists() and out.resolve() == article.resolve():
         raise FaqbotError(f"{out}: that is the article itself; write the KB to another file")
+    if out is not None and out.exists() and not force and (merge is None or not _same_file(out, merge)):
+        keep = f"to update it from the article and keep its edits, use --merge {out} -o {out}; " if merge is None else ""
+        raise FaqbotError(f"{out} already exists: {keep}to replace it, add --force")
     markdown = True if article.suffix.lower() in MARKDOWN_SUFFIXES else None  # else: Markdown if it has a '#' heading
     parsed = parse_article(read_article(article), markdown=markdown)
     drafted = draft_entries(parsed)
@@ -378,6 +385,14 @@ def run_import(article: Path, out: Path | None, merge: Path | None, stdout: Text
     return 0
 
 
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    return other.exists() and one.resolve() == other.resolve()
+
+
 @dataclass(frozen=True, slots=True)
 class _Output:
     """What `faqbot import` writes, and the other files of its KB directory to check it with."""
@@ -393,7 +408,7 @@ def _fresh(article: Path, parsed: Article, drafted: Sequence[Entry]) -> _Output:
     data: dict[str, Any] = {"title": parsed.title} if parsed.title else {}
     data["entries"] = [_entry_data(e) for e in drafted]
     header = (f"# Produced by `faqbot import` from {article.name}, to be edited by hand.", *_NOTES_EXPLAINED)
-    return _Output(data, header, {e.id: Fingerprint.of(e) for e in drafted}, f"{len(drafted)} entries")
+    return _Output(data, header, {e.id: Fingerprint.of(e) for e in drafted}, _entries(len(drafted)))
 
 
 def _merged(path: Path, drafted: Sequence[Entry], stderr: TextIO) -> _Output:
@@ -409,7 +424,7 @@ def _merged(path: Path, drafted: Sequence[Entry], stderr: TextIO) -> _Output:
         data={**target.data, "entries": [_entry_data(e) for e in merged.entries]},
         header=target.header if explained else (*target.header, *_NOTES_EXPLAINED),
         imported=merged.imported,
-        summary=f"{len(merged.entries)} entries ({len(merged.added)} added, {len(merged.updated)} updated)",
+        summary=f"{_entries(len(merged.entries))} ({len(merged.added)} added, {len(merged.updated)} updated)",
         others=target.others,
     )
 

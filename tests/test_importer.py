@@ -29,10 +29,10 @@ from conftest import faqbot_env, run_faqbot, write
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 
-def run(article: Path, out: Path | None = None, merge: Path | None = None) -> tuple[str, list[str]]:
+def run(article: Path, out: Path | None = None, merge: Path | None = None, *, force: bool = False) -> tuple[str, list[str]]:
     """Run the import; return what it printed on stdout, and its stderr lines without the file names."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    assert run_import(article, out, merge, stdout, stderr) == 0
+    assert run_import(article, out, merge, stdout, stderr, force=force) == 0
     prefixes = [f"{article}:", *([f"{merge}: "] if merge else [])]
     lines = []
     for line in stderr.getvalue().splitlines():
@@ -419,11 +419,27 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch: p
     assert [p.name for p in tmp_path.iterdir()] == ["kb.yaml"]
 
 
+def test_a_fresh_draft_does_not_replace_an_existing_kb_without_force(tmp_path: Path) -> None:
+    edited = write(tmp_path / "kb.yaml", "entries: []  # edited by hand\n")
+    result = run_faqbot("import", str(ARTICLES / "massage-guide.md"), "-o", str(edited))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"faqbot: {edited} already exists: to update it from the article and keep its edits, "
+        f"use --merge {edited} -o {edited}; to replace it, add --force\n"
+    )
+    assert edited.read_text() == "entries: []  # edited by hand\n"
+    other = write(tmp_path / "other.yaml", "entries: []\n")
+    result = run_faqbot("import", str(ARTICLES / "massage-guide.md"), "--merge", str(edited), "-o", str(other))
+    assert (result.returncode, result.stderr) == (2, f"faqbot: {other} already exists: to replace it, add --force\n")
+    assert run_faqbot("import", str(ARTICLES / "massage-guide.md"), "-o", str(edited), "--force").returncode == 0
+    assert "entries: []" not in edited.read_text()
+
+
 def test_a_result_that_would_not_load_is_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = write(tmp_path / "kb.yaml", "the old KB\n")
     monkeypatch.setattr(bot.importer, "dump_kb", lambda *args, **kwargs: "entries: [oops\n")
     with pytest.raises(FaqbotError, match=r"kb\.yaml: not written: the result would not load"):
-        run(ARTICLES / "massage-guide.md", out=out)
+        run(ARTICLES / "massage-guide.md", out=out, force=True)
     assert out.read_text() == "the old KB\n"
 
 

@@ -364,6 +364,8 @@ def run_import(
     """
     if out is not None and out.exists() and article.exists() and out.resolve() == article.resolve():
         raise FaqbotError(f"{out}: that is the article itself; write the KB to another file")
+    if merge is not None and merge.is_dir():
+        raise FaqbotError(f"{merge}: a directory: --merge takes the KB file to update, such as the one import wrote into it")
     if out is not None and out.exists() and not force and (merge is None or not _same_file(out, merge)):
         keep = f"to update it from the article and keep its edits, use --merge {out} -o {out}; " if merge is None else ""
         raise FaqbotError(f"{out} already exists: {keep}to replace it, add --force")

@@ -729,6 +729,11 @@ def test_the_command_merges_and_reports_errors(tmp_path: Path) -> None:
     failed = run_faqbot("import", "latin1.txt", cwd=tmp_path)
     assert failed.returncode == 2
     assert failed.stderr == "faqbot: latin1.txt:1:4: not UTF-8 text (byte 0xe9); save the article as UTF-8\n"
+    (tmp_path / "kb").mkdir()
+    into_dir = run_faqbot("import", str(ARTICLES / "stretching-v2.md"), "--merge", "kb", cwd=tmp_path)
+    assert (into_dir.returncode, into_dir.stderr) == (
+        2, "faqbot: kb: a directory: --merge takes the KB file to update, such as the one import wrote into it\n"
+    )
 
 
 @cli

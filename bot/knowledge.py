@@ -298,6 +298,8 @@ class _FileReader:
                 line, column = bracket  # YAML's mark is where the file ended, not the bracket
             if mark and _char_at(text, mark.line, mark.column) == "\t":
                 reason = "a tab character; YAML indents with spaces only"
+            elif mark:
+                reason += _likely_cause(reason, text, mark.line, mark.column)
             self.problems.append(Problem(self.path, line, column, f"invalid YAML: {reason}"))
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow; its message spans two lines
             position = exc.position
@@ -648,7 +650,8 @@ class _FileReader:
             self.problem(node, f"'{key}' is empty")
             return None
         shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
-        hint = " (put it in quotes)" if isinstance(value, (bool, int, float)) else ""
+        one_pair = isinstance(node, yaml.MappingNode) and len(node.value) == 1  # "- Tip: check the valve"
+        hint = " (put it in quotes)" if isinstance(value, (bool, int, float)) or one_pair else ""
         self.problem(node, f"'{key}' must be text, not {shown}{hint}")
         return None
 
@@ -736,6 +739,18 @@ def _in_sibling_files(root: Path) -> str:
     except FaqbotError:
         return ""
     return f" (if another file in {root.parent}/ defines it, check the whole directory)" if others else ""
+
+
+def _likely_cause(reason: str, text: str, line: int, column: int) -> str:
+    """What a KB author most often did to get this YAML error, as a hint to append to it."""
+    if reason.startswith("mapping values are not allowed"):
+        before = text.split("\n")[line][:column]
+        if ": " in before:  # "answer: Note: 80 psi." reads as a key inside a value
+            return "; text with ': ' in it must be in quotes"
+        return "; check this line's indentation against the lines above it"
+    if reason in ("did not find expected key", "did not find expected '-' indicator"):
+        return "; check this line's indentation: the fields of an entry line up under each other"
+    return ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -507,6 +507,24 @@ def test_invalid_yaml_syntax_reports_its_line(tmp_path: Path, text: str, positio
     assert "Traceback" not in problem.message and "\n" not in problem.message
 
 
+@pytest.mark.parametrize(
+    ("text", "position", "hint"),
+    [
+        (GOOD.replace("answer: A is the first letter.", "answer: Note: A is first."), (4, 17), "text with ': ' in it must be in quotes"),
+        (GOOD.replace("    answer:", "     answer:"), (4, 12), "check this line's indentation against the lines above it"),
+        (GOOD.replace("    source:", "    related: [a]\n      source:"), (6, 7),
+         "check this line's indentation: the fields of an entry line up under each other"),
+        (GOOD.replace("    question: What is a?\n", "    question: What is a?\n    alternates:\n      - Tip: a\n"), (5, 9),
+         "'alternates item' must be text, not a mapping (put it in quotes)"),
+    ],
+    ids=["colon-in-a-value", "indented-too-far-with-a-colon-after", "indented-too-far", "colon-in-a-list-item"],
+)
+def test_a_colon_in_text_or_a_misindented_line_gets_a_hint(tmp_path: Path, text: str, position: tuple[int, int], hint: str) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", text))
+    assert (problem.line, problem.column) == position
+    assert problem.message.endswith(hint)
+
+
 def test_an_unclosed_quote_or_bracket_is_reported_where_it_opened(tmp_path: Path) -> None:
     quote = only_problem(write(tmp_path / "q.yaml", GOOD.replace("answer: A is", 'answer: "A is')))
     assert where(quote)[:2] == (4, 13) and quote.message == "invalid YAML: a quote opened here is never closed"

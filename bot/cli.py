@@ -335,12 +335,13 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     examples = {normalize(example.text) for example in matcher.kb.examples}
     learned_from = sum(normalize(q.text) in examples for q in questions)
     failed = [
-        f"{name} {value:.4f} is below {floor:g}"  # four places: 0.8467 must not read as 0.847
-        for name, value, floor, count in (
-            ("answered correctly", report.answered_correctly, args.min_accuracy, in_scope),
-            ("declined", report.declined, args.min_declined, out_of_scope),
+        # four places: 0.8467 must not read as 0.847; a set with no such questions has no rate to pass
+        f"{name} {value:.4f} is below {floor:g}" if count else f"{flag} cannot be checked: the set has no {kind} questions"
+        for name, value, floor, count, flag, kind in (
+            ("answered correctly", report.answered_correctly, args.min_accuracy, in_scope, "--min-accuracy", "in-scope"),
+            ("declined", report.declined, args.min_declined, out_of_scope, "--min-declined", "out-of-scope"),
         )
-        if floor is not None and count and value < floor  # a set with no such questions has no rate
+        if floor is not None and (not count or value < floor)
     ]
     if args.json:
         import json
@@ -374,8 +375,11 @@ def _eval_json(path: Path, threshold: float, report: Report, sweep: bool) -> dic
     in_scope, out_of_scope = report.counts()
     result: dict[str, object] = {
         "questions": str(path), "threshold": threshold, "in_scope": in_scope, "out_of_scope": out_of_scope,
-        "top1": report.top1, "top3": report.top3, "mrr": report.mrr,
-        "answered_correctly": report.answered_correctly, "declined": report.declined,
+        # A set with no questions of a kind has no rate for them: null, not 0.
+        "top1": report.top1 if in_scope else None, "top3": report.top3 if in_scope else None,
+        "mrr": report.mrr if in_scope else None,
+        "answered_correctly": report.answered_correctly if in_scope else None,
+        "declined": report.declined if out_of_scope else None,
         "misses": [_miss(o) for o in report.misses],
     }
     if sweep:
@@ -391,15 +395,19 @@ def _sweep_points(threshold: float) -> tuple[float, ...]:
     return tuple(sorted({*range(0, 101, 2), threshold}))
 
 
+def _rate(value: float, count: int) -> str:
+    return f"{value:.3f}" if count else "n/a  "  # as wide as a rate, so that the notes line up
+
+
 def _eval_text(path: Path, threshold: float, report: Report, sweep: bool) -> str:
     in_scope, out_of_scope = report.counts()
     lines = [
         f"{path}: {in_scope} in scope, {out_of_scope} out of scope, threshold {threshold:g}",
-        f"  top-1 accuracy       {report.top1:.3f}",
-        f"  top-3 accuracy       {report.top3:.3f}",
-        f"  MRR                  {report.mrr:.3f}",
-        f"  answered correctly   {report.answered_correctly:.3f}  (in scope: right entry at the threshold)",
-        f"  declined             {report.declined:.3f}  (out of scope)",
+        f"  top-1 accuracy       {_rate(report.top1, in_scope)}",
+        f"  top-3 accuracy       {_rate(report.top3, in_scope)}",
+        f"  MRR                  {_rate(report.mrr, in_scope)}",
+        f"  answered correctly   {_rate(report.answered_correctly, in_scope)}  (in scope: right entry at the threshold)",
+        f"  declined             {_rate(report.declined, out_of_scope)}  (out of scope)",
     ]
     misses = report.misses
     lines.append(f"misses ({len(misses)}):" if misses else "misses: none")

@@ -88,8 +88,12 @@ def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     unanswerable = write(tmp_path / "hard.yaml", "questions:\n  - q: xyzzy plugh\n    expect: faq-how-long\n")
     failing = run_faqbot("eval", str(unanswerable), "--min-accuracy", "0.5")
     assert failing.returncode == 1 and "answered correctly 0.0000 is below 0.5" in failing.stderr
-    # That set has no out-of-scope questions, so it has no declined rate to fall below.
-    assert "declined" not in run_faqbot("eval", str(unanswerable), "--min-declined", "0.9").stderr
+    # That set has no out-of-scope questions: a floor on their rate cannot pass, and has no rate to show.
+    vacuous = run_faqbot("eval", str(unanswerable), "--min-declined", "0.9")
+    assert vacuous.returncode == 1
+    assert vacuous.stderr == "faqbot: --min-declined cannot be checked: the set has no out-of-scope questions\n"
+    assert "  declined             n/a    (out of scope)" in vacuous.stdout
+    assert json.loads(run_faqbot("eval", str(unanswerable), "--json").stdout)["declined"] is None
 
 
 def test_eval_warns_when_the_set_holds_questions_the_matcher_learned_from(tmp_path: Path) -> None:

@@ -152,7 +152,7 @@ def build_parser() -> _Parser:
         "a list of ids, or null for a question to decline; see README.md) and report "
         "top-1/top-3 accuracy, MRR, the in-scope answered-correctly rate, the out-of-scope declined rate "
         "and every miss. Exit 1 when a --min-* floor is not met.",
-        epilog="example: faqbot eval tests/questions/tune.yaml --sweep --min-accuracy 0.85",
+        epilog="example: faqbot eval questions.yaml --sweep --min-accuracy 0.85",
     )
     evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.yaml")
     evaluate.add_argument("--json", action="store_true", help="print the report as one JSON object")
@@ -448,7 +448,7 @@ def _pipe_chat(matcher: Matcher, out: TextIO, args: argparse.Namespace) -> int:
         raise FaqbotError("stdin is closed: give questions on stdin, one per line, or run faqbot in a terminal")
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # a stray byte that is not UTF-8 is no reason to stop
-    conversation = Conversation(matcher, log=_unanswered_log(args))
+    conversation = Conversation(matcher, log=_unanswered_log(args), keys=False)
     said = False
     for line in _lines(sys.stdin):
         turn = conversation.respond(line, _width())

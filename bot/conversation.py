@@ -52,10 +52,12 @@ COMMANDS: Mapping[str, str] = {
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
 HELP = """\
 Ask a question in your own words{example}.
-When I list topics, type a number to pick one. Up and Down recall earlier questions;
-Tab completes questions and commands; Ctrl-C clears the line.
+When I list topics, type a number to pick one.{keys}
 Commands:
 """
+# Said only in a terminal: questions piped in have no keys to press.
+_KEYS = """ Up and Down recall earlier questions;
+Tab completes questions and commands; Ctrl-C clears the line."""
 
 # Asking for more is recognised only when it is the whole line, after normalizing, as small talk
 # is (bot/smalltalk.py). The values are normalized (lowercase, no punctuation).
@@ -138,8 +140,9 @@ class Conversation:
     'faq-how-long'
     """
 
-    def __init__(self, matcher: Matcher, *, log: UnansweredLog | None = None) -> None:
+    def __init__(self, matcher: Matcher, *, log: UnansweredLog | None = None, keys: bool = True) -> None:
         self.matcher = matcher
+        self.keys = keys  # whether the chat runs in a terminal, whose keys /help describes
         self.log = log
         self.kb = matcher.kb
         self.last: Entry | None = None
@@ -261,7 +264,8 @@ class Conversation:
         pad = max(map(len, COMMANDS)) + 2
         lines = "".join(f"  {name:<{pad}}{about}\n" for name, about in COMMANDS.items())
         example = example_question(self.kb)
-        return Turn([("class:info", HELP.format(example=f', for example "{example}"' if example else "") + lines)])
+        said = HELP.format(example=f', for example "{example}"' if example else "", keys=_KEYS if self.keys else "")
+        return Turn([("class:info", said + lines)])
 
     def _more(self, width: int) -> Turn:
         if self.last is None:

@@ -207,6 +207,7 @@ def test_help_lists_every_command(tea: Conversation) -> None:
     help_text = said(tea, "/help")
     for command in COMMANDS:
         assert command in help_text
+    assert "Up and Down recall earlier questions" in help_text  # a chat in a terminal has keys to name
 
 
 def test_unknown_command_suggests_the_closest(tea: Conversation) -> None:

@@ -61,6 +61,13 @@ def test_commands_picks_and_small_talk_work_without_a_terminal() -> None:
     assert "\n\n" in out  # turns are set apart by a blank line
 
 
+def test_help_without_a_terminal_names_no_keys() -> None:
+    result = run_faqbot(input="/help\n")
+    assert result.returncode == 0, result.stderr
+    assert "type a number to pick one" in result.stdout and "/topics" in result.stdout
+    assert "Up and Down" not in result.stdout and "Tab" not in result.stdout
+
+
 def test_safety_notice_comes_first() -> None:
     result = run_faqbot(input="I have a fever, can couples massage relieve back pain?\n")
     out = result.stdout

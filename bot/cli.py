@@ -22,7 +22,7 @@ from .model import default_kb_path
 from .normalize import normalize
 from .render import explanation_text, plain, reply_fragments, safety_fragments
 from .reply import Reply, reply_to
-from .smalltalk import HELP, small_talk_line
+from .smalltalk import HELP, example_question, small_talk_line
 
 if TYPE_CHECKING:
     from .evaluate import Outcome, Report
@@ -270,7 +270,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     if args.question:
         question = " ".join(args.question)
         if not question.strip():
-            raise FaqbotError("the question is empty: ask something, e.g. faqbot ask \"how long does it last?\"")
+            example = example_question(matcher.kb) or "what can you tell me?"
+            raise FaqbotError(f"the question is empty: ask something, e.g. faqbot ask \"{example}\"")
         reply = respond(question)
         try:
             show(question, reply)

@@ -479,7 +479,8 @@ def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase)
 @pytest.mark.parametrize("question", ["", "   "])
 def test_ask_an_empty_question_is_a_usage_error(question: str) -> None:
     result = run_faqbot("ask", question)
-    assert result.returncode == 2 and "the question is empty" in result.stderr and not result.stdout
+    assert result.returncode == 2 and not result.stdout
+    assert result.stderr == 'faqbot: the question is empty: ask something, e.g. faqbot ask "What is Swedish massage?"\n'
 
 
 def test_ask_answers_small_talk_as_the_chat_does_never_from_the_kb() -> None:

@@ -229,7 +229,6 @@ def _unanswered_log(args: argparse.Namespace) -> UnansweredLog | None:
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     matcher = _load(args)
     log = _unanswered_log(args)
-    nothing_near = small_talk_line(HELP, matcher.kb)  # after a decline with no topic to suggest
 
     def respond(question: str) -> Reply:
         reply = reply_to(matcher, question)
@@ -251,7 +250,9 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                     record["explain"]["warning_signs"] = [{"sign": s.name, "pattern": p} for s, p in held_by]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            told = plain(reply_fragments(reply, _width(), nothing_near=nothing_near))
+            # Only a decline with no topic to suggest needs it; finding the example scans every entry.
+            dead_end = not reply.answered and not reply.suggestions
+            told = plain(reply_fragments(reply, _width(), nothing_near=small_talk_line(HELP, matcher.kb) if dead_end else None))
             if reply.notice:  # then the topics for later, if any, a blank line below it
                 out.write(plain(safety_fragments(reply.warnings, reply.notice, _width())) + ("\n" if told else ""))
             out.write(told)

@@ -51,6 +51,7 @@ VARIANTS: list[tuple[str, Callable[[], object], Callable[[KnowledgeBase], Knowle
     ("without the unknown-word penalty", constant("_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
     ("without the learned part's discount for unknown words", constant("_LEARNED_UNKNOWN_PENALTY", 0.0), lambda kb: kb),
     ("without the lower weight of words said beside the question", constant("_ASIDE_WEIGHT", 1.0), lambda kb: kb),
+    ("without the lower weight of words the examples vouch for", constant("_VOUCHED_FLOOR", 1.0), lambda kb: kb),
     ("without keyword coverage alone", constant("_COVERAGE_ALONE", 0.0), lambda kb: kb),
     ("without typo tolerance", constant("_TYPO_CREDIT", 0.0), lambda kb: kb),
     ("without the rule for a phrasing with its subject swapped", constant("_SWAPPED_SUBJECT_FACTOR", 1.0), lambda kb: kb),

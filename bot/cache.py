@@ -25,7 +25,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 34  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 35  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 

@@ -68,6 +68,13 @@ _OUT_OF_SCOPE_SHARE = 1.0
 # are the benefits of a couples retreat?") looked certain to it. Its gain is scaled by 1 - this x
 # the question's unknown share, as the lexical part is: see docs/matching.md for the figures.
 _LEARNED_UNKNOWN_PENALTY = 0.7
+# A word no entry uses that the KB's in-scope examples use more than its off-topic ones ("section",
+# "honest", "counts") is filler, or the topic in other words, more often than another subject: the
+# examples vouch for it, and it weighs less against a match, down to this share of an unknown word.
+# The counts are smoothed as if each word had also been seen in this many examples at the KB's
+# off-topic rate, so one writer's one use vouches for a little.
+_VOUCHED_FLOOR = 0.3
+_VOUCHING_PRIOR = 2.0
 _QUESTION_WORDS = frozenset("what whats how why when where which who".split())
 # In a question of several clauses, an unknown word said only beside the clause that asks ("my back
 # has been sore from all the yardwork, what should I keep in mind?") weighs this share: it tells the
@@ -226,6 +233,21 @@ def _without_contrasts(text: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(kept), tuple(clause.strip(" .?!;,") for clause in contrasts)
 
 
+def _vouching(seen_in: dict[str, int], seen_out: dict[str, int], off_topic_rate: float) -> dict[str, float]:
+    """How much each word no entry uses weighs, where the examples vouch for it (_VOUCHED_FLOOR).
+
+    `seen_in` and `seen_out` count the in-scope and the off-topic examples that hold each word, and
+    `off_topic_rate` is the share of examples that are off-topic: a word that leaves a question less
+    likely off-topic than that weighs less, in proportion.
+    """
+    vouched = {}
+    for word, times in seen_in.items():
+        off_topic = (seen_out.get(word, 0) + _VOUCHING_PRIOR * off_topic_rate) / (times + seen_out.get(word, 0) + _VOUCHING_PRIOR)
+        if off_topic < off_topic_rate:
+            vouched[word] = max(_VOUCHED_FLOOR, off_topic / off_topic_rate)
+    return vouched
+
+
 def _shown(score: float) -> float:
     """A score to one decimal; one that is not 0 stays above it, as 0 means "shares nothing"
     (an entry that shares words with a question the KB surely does not cover scores 0.01)."""
@@ -259,6 +281,7 @@ class WordWeight:
     weight: float
     found_in: str  # "phrasing", "answer" or "" for an entry that lacks it
     aside: bool = False  # an unknown word said only beside the asking clause, at a lower weight
+    vouched: bool = False  # an unknown word the KB's in-scope examples use, at a lower weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +308,8 @@ class Explanation:
             "damping": self.damping, "swapped_in": list(self.swapped_in), "set_aside": list(self.set_aside),
             "beside_subject": list(self.beside_subject), "learned": self.learned, "in_scope": self.in_scope,
             "words": [
-                {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside}
+                {"word": w.word, "kb_word": w.kb_word, "weight": w.weight, "found_in": w.found_in or None, "aside": w.aside,
+                 "vouched": w.vouched}
                 for w in self.words
             ],
         }
@@ -332,7 +356,7 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_subject", "_safety_patterns", "_safety_spelt", "_learned",
+        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_subject", "_safety_patterns", "_safety_spelt", "_learned", "_vouched",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", "_safety", *_INDEX)
 
@@ -423,22 +447,35 @@ class Matcher:
             if len(kb.entries) >= _SUBJECT_MIN_ENTRIES
             else set()
         )
+        self._vouched: dict[str, float] = {}
         self._learned = self._learn(kb) if kb.examples else None
 
     def _learn(self, kb: KnowledgeBase) -> WordModel:
-        """The model of which entry a question's words point to, from the phrasings and the examples."""
+        """The model of which entry a question's words point to, from the phrasings and the examples.
+
+        Also sets the weight of the words no entry uses that the examples vouch for (_vouching).
+        """
         position = {entry.id: i for i, entry in enumerate(kb.entries)}
         none = len(kb.entries)
-
         # Examples are learned from as written: their writers labeled the whole question.
-        def features(text: str) -> tuple[str, ...]:
-            query = self._read(text, as_written=True)
-            return query.features if query else ()
-
-        phrasings = [(owner, features(text)) for owner, text in zip(self._owner, self._phrasings)]
-        # An example with several right entries teaches the first: the one its writer thought of first.
-        examples = [(position[q.expected[0]] if q.expected else none, features(q.text)) for q in kb.examples]
+        phrasings = [(owner, self._features(text)) for owner, text in zip(self._owner, self._phrasings)]
+        examples = []
+        seen_in: dict[str, int] = {}
+        seen_out: dict[str, int] = {}
+        for example in kb.examples:
+            query = self._read(example.text, as_written=True)
+            # An example with several right entries teaches the first: the one its writer thought of first.
+            examples.append((position[example.expected[0]] if example.expected else none, query.features if query else ()))
+            seen = seen_in if example.expected else seen_out
+            for word in {word for word, _, known, _, _ in query.readings if known is None} if query else ():
+                seen[word] = seen.get(word, 0) + 1
+        off_topic_rate = sum(1 for example in kb.examples if not example.expected) / len(kb.examples)
+        self._vouched = _vouching(seen_in, seen_out, off_topic_rate)
         return WordModel.train(none, phrasings + examples)
+
+    def _features(self, text: str) -> tuple[str, ...]:
+        query = self._read(text, as_written=True)
+        return query.features if query else ()
 
     @classmethod
     def _from_index(cls, kb: KnowledgeBase, analyzer: Analyzer, index: dict[str, object], threshold: float | None) -> Matcher:
@@ -505,7 +542,7 @@ class Matcher:
             owner = found
         score, index, overlap, fuzzy, coverage, learned, in_scope = scores[owner]
         words = tuple(
-            WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside)
+            WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside, known is None and word in self._vouched)
             for word, said, known, weight, aside in query.readings
         )
         candidate = Candidate(self._kb.entries[owner], _shown(score), self._phrasings[index])
@@ -603,7 +640,10 @@ class Matcher:
             if known is None and _misspelt_stopword(word):
                 continue
             aside = known is None and asking is not None and word not in asking
-            weight = self._weight[known] if known else self._unknown_weight * (_ASIDE_WEIGHT if aside else 1.0)
+            weight = (
+                self._weight[known] if known
+                else self._unknown_weight * (_ASIDE_WEIGHT if aside else 1.0) * self._vouched.get(word, 1.0)
+            )
             readings.append((word, said, known, weight, aside))
             total += weight
             if known:

@@ -155,7 +155,12 @@ def explanation_text(why: Explanation) -> str:
         if where:
             verdict = "for"
         elif word.kb_word is None:
-            verdict = "against (no entry knows it; said beside the question, so it weighs less)" if word.aside else "against (no entry knows it)"
+            lighter = [
+                reason for reason, applies in (
+                    ("said beside the question", word.aside), ("the examples use it in questions the KB covers", word.vouched)
+                ) if applies
+            ]
+            verdict = f"against (no entry knows it; {' and '.join(lighter)}, so it weighs less)" if lighter else "against (no entry knows it)"
         else:
             verdict = "against (not in this entry)"
         lines.append(f"    {printable(word.said)}{reading}  {word.weight:g}  {verdict}{'; ' + where if where else ''}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import FaqbotError, Matcher, load_kb, reply_to
+from bot import FaqbotError, Matcher, WordWeight, load_kb, reply_to
 from bot.matcher import _SCORE_ALL_UP_TO
 from bot.normalize import Analyzer, normalize, stem
 from bot.render import explanation_text
@@ -398,6 +398,20 @@ def test_out_of_scope_examples_scale_every_score_by_how_likely_the_kb_covers_the
     assert buying.candidate.score <= buying.in_scope  # the scale: no entry scores above it
     # the same share for every entry: what is left of 100% is "none of them"
     assert {taught.explain("where can I buy a plant that needs little light?", e.id).in_scope for e in taught.kb} == {buying.in_scope}
+
+
+def test_a_word_the_kb_lacks_weighs_less_when_in_scope_examples_use_it(plants: Matcher, taught: Matcher) -> None:
+    """"crispy" is in three examples the KB covers and in no off-topic one; "buy" only in off-topic ones."""
+    def word(matcher: Matcher, question: str, said: str) -> WordWeight:
+        why = matcher.explain(question, "light")
+        assert why is not None
+        return next(w for w in why.words if w.said == said)
+
+    crispy, buy = word(taught, "crispy leaves", "crispy"), word(taught, "buy leaves", "buy")
+    assert crispy.kb_word is None and crispy.vouched and not buy.vouched
+    assert crispy.weight < buy.weight == word(plants, "crispy leaves", "crispy").weight
+    assert 0 < taught.explain("crispy plant", "light").unknown < taught.explain("glossy plant", "light").unknown
+    assert "the examples use it in questions the KB covers, so it weighs less" in explanation_text(taught.explain("crispy leaves"))
 
 
 @pytest.mark.parametrize(

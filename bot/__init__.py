@@ -15,6 +15,7 @@ from .matcher import (
     DEFAULT_THRESHOLD, DEFAULT_THRESHOLD_WITH_EXAMPLES, Candidate, Explanation, Matcher, WordWeight, default_threshold,
 )
 from .reply import Reply, reply_to
+from .render import reply_text
 
 if TYPE_CHECKING:
     from .knowledge import load_kb
@@ -54,5 +55,6 @@ __all__ = [
     "default_threshold",
     "load_kb",
     "load_matcher",
+    "reply_text",
     "reply_to",
 ]

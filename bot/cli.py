@@ -20,9 +20,9 @@ from .errors import FaqbotError
 from .matcher import DEFAULT_THRESHOLD, DEFAULT_THRESHOLD_WITH_EXAMPLES, Matcher
 from .model import default_kb_path
 from .normalize import normalize
-from .render import explanation_text, plain, reply_fragments, safety_fragments
+from .render import explanation_text, plain, reply_text
 from .reply import Reply, reply_to
-from .smalltalk import HELP, example_question, small_talk_line
+from .smalltalk import example_question
 
 if TYPE_CHECKING:
     from .evaluate import Outcome, Report
@@ -250,12 +250,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                     record["explain"]["warning_signs"] = [{"sign": s.name, "pattern": p} for s, p in held_by]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            # Only a decline with no topic to suggest needs it; finding the example scans every entry.
-            dead_end = not reply.answered and not reply.suggestions
-            told = plain(reply_fragments(reply, _width(), nothing_near=small_talk_line(HELP, matcher.kb) if dead_end else None))
-            if reply.notice:  # then the topics for later, if any, a blank line below it
-                out.write(plain(safety_fragments(reply.warnings, reply.notice, _width())) + ("\n" if told else ""))
-            out.write(told)
+            out.write(reply_text(reply, matcher.kb, _width()))
             if why is not None:
                 out.write(explanation_text(why))
                 verdict = "answered" if reply.answered else "not answered"

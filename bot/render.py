@@ -12,9 +12,10 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from .model import Entry, WarningSign
+from .model import Entry, KnowledgeBase, WarningSign
 from .matcher import Candidate, Explanation
 from .reply import Reply
+from .smalltalk import HELP, small_talk_line
 
 __all__ = [
     "DECLINE",
@@ -119,6 +120,17 @@ def reply_fragments(reply: Reply, width: int = 80, *, nothing_near: str | None =
     if reply.held:
         return held_fragments(reply.suggestions, width, reply.warnings)
     return decline_fragments(reply.suggestions, width, reply.unexplained, vague=reply.vague, nothing_near=nothing_near)
+
+
+def reply_text(reply: Reply, kb: KnowledgeBase, width: int = 80) -> str:
+    """The reply as `faqbot ask` prints it: the safety notice first, if any, then the answer, the
+    pair to choose from or the decline with its suggestions; `kb` is the KB that gave the reply."""
+    # Only a decline with no topic to suggest names what the KB is about; finding the example scans every entry.
+    dead_end = not reply.answered and not reply.suggestions
+    told = plain(reply_fragments(reply, width, nothing_near=small_talk_line(HELP, kb) if dead_end else None))
+    if not reply.notice:
+        return told
+    return plain(safety_fragments(reply.warnings, reply.notice, width)) + ("\n" if told else "") + told
 
 
 def explanation_text(why: Explanation) -> str:

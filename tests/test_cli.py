@@ -219,6 +219,31 @@ def test_ask_json_batch_one_object_per_line_in_order(kb: bot.KnowledgeBase) -> N
     assert all(r["id"] is None or r["answer"] == kb[r["id"]].answer for r in replies)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long does a couples massage last?",  # an answer
+        "how do I get a refund for my spa voucher?",  # a decline with suggestions
+        "how much is it",  # a decline with no topic near: what the KB is about instead
+        "my partner has numbness in his legs, can we still do deep tissue?",  # the safety notice first
+    ],
+)
+def test_the_library_gives_a_reply_as_the_cli_prints_it(
+    kb: bot.KnowledgeBase, question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "72")
+    matcher = Matcher(kb)
+    reply = reply_to(matcher, question)
+    text = bot.reply_text(reply, kb, width=72)
+    assert text == run_faqbot("ask", question).stdout
+    if reply.notice:  # before the topics for later
+        assert flat(text).index(flat(reply.notice)[:40]) < flat(text).index(reply.suggestions[0].entry.question)
+    if reply.entry is not None:
+        assert reply.entry.answer.split()[0] in text
+    elif not reply.suggestions:
+        assert "about" in text.lower()
+
+
 def test_ask_text_batch_answers_each_line(kb: bot.KnowledgeBase) -> None:
     matcher = Matcher(kb)
     expected = [reply_to(matcher, question) for question in BATCH]

@@ -34,7 +34,7 @@ DUPLICATE_ANSWER_RATIO = 90.0
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention, example or unknown-word."""
+    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention, empty-synonym, example or unknown-word."""
 
     kind: str
     entry_id: str | None
@@ -86,6 +86,12 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
                 "few-alternates", entry.id,
                 f"{len(entry.alternates)} alternates; add the other ways people ask (at least {MIN_ALTERNATES})",
             ))
+    # The schema allows `tire:` with nothing after it, as for tips; here it is a list forgotten.
+    findings.extend(
+        Finding("empty-synonym", None, f"{key!r} lists no synonyms, so it changes nothing: add the words people use for it")
+        for key, variants in kb.synonyms.items()
+        if not variants
+    )
     entries = list(kb)
     for i, first in enumerate(entries):
         for second in entries[i + 1:]:

@@ -302,6 +302,13 @@ def test_lint_reports_a_mention_the_entry_never_names(tmp_path: Path) -> None:
     assert "'espresso'" not in result.stdout  # the answer names it
 
 
+def test_lint_reports_a_synonym_with_no_words(tmp_path: Path) -> None:
+    kb = write(tmp_path / "kb.yaml", COLLIDING + "synonyms:\n  water: [watering, hydrate]\n  fertiliser:\n")
+    result = run_faqbot("lint", str(kb))
+    assert "empty-synonym: 'fertiliser' lists no synonyms, so it changes nothing" in result.stdout
+    assert "'water' lists" not in result.stdout
+
+
 def test_the_quality_benchmarks_baseline_runs_through_evaluate(monkeypatch: pytest.MonkeyPatch) -> None:
     """benchmarks/quality.py scores a naive matcher with the same evaluate(): it must keep up with it."""
     import importlib.util

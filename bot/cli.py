@@ -343,13 +343,10 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         import json
 
-        out.write(json.dumps(_eval_json(args.questions, matcher.threshold, report, args.sweep), ensure_ascii=False) + "\n")
+        record = _eval_json(args.questions, matcher.threshold, report, args.sweep, learned_from)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
-        out.write(_eval_text(args.questions, matcher.threshold, report, args.sweep))
-    if learned_from:
-        are = "is an example" if learned_from == 1 else "are examples"
-        print(f"faqbot: note: {learned_from} of these questions {are} the KB's matcher learned from; "
-              "the figures overstate how it does on new questions", file=sys.stderr)
+        out.write(_eval_text(args.questions, matcher.threshold, report, args.sweep, learned_from))
     for line in failed:
         print(f"faqbot: {line}", file=sys.stderr)
     return EXIT_DECLINED if failed else EXIT_OK
@@ -368,10 +365,11 @@ def _miss(outcome: Outcome) -> dict[str, object]:
     }
 
 
-def _eval_json(path: Path, threshold: float, report: Report, sweep: bool) -> dict[str, object]:
+def _eval_json(path: Path, threshold: float, report: Report, sweep: bool, learned_from: int) -> dict[str, object]:
     in_scope, out_of_scope = report.counts()
     result: dict[str, object] = {
         "questions": str(path), "threshold": threshold, "in_scope": in_scope, "out_of_scope": out_of_scope,
+        "learned_from": learned_from,
         # A set with no questions of a kind has no rate for them: null, not 0.
         "top1": report.top1 if in_scope else None, "top3": report.top3 if in_scope else None,
         "mrr": report.mrr if in_scope else None,
@@ -396,10 +394,16 @@ def _rate(value: float, count: int) -> str:
     return f"{value:.3f}" if count else "n/a  "  # as wide as a rate, so that the notes line up
 
 
-def _eval_text(path: Path, threshold: float, report: Report, sweep: bool) -> str:
+def _eval_text(path: Path, threshold: float, report: Report, sweep: bool, learned_from: int) -> str:
     in_scope, out_of_scope = report.counts()
-    lines = [
-        f"{path}: {in_scope} in scope, {out_of_scope} out of scope, threshold {threshold:g}",
+    lines = [f"{path}: {in_scope} in scope, {out_of_scope} out of scope, threshold {threshold:g}"]
+    if learned_from:  # before the figures it qualifies, not after a long list of misses
+        are = "is an example" if learned_from == 1 else "are examples"
+        lines.append(
+            f"  note: {learned_from} of these questions {are} the KB's matcher learned from; "
+            "the figures overstate how it does on new questions"
+        )
+    lines += [
         f"  top-1 accuracy       {_rate(report.top1, in_scope)}",
         f"  top-3 accuracy       {_rate(report.top3, in_scope)}",
         f"  MRR                  {_rate(report.mrr, in_scope)}",

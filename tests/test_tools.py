@@ -101,9 +101,13 @@ def test_eval_warns_when_the_set_holds_questions_the_matcher_learned_from(tmp_pa
     both = write(tmp_path / "q.yaml", f"questions:\n  - q: {json.dumps(learned.upper())}\n    expect: null\n  - q: {new}\n    expect: faq-how-long\n")
     result = run_faqbot("eval", str(both))
     assert result.returncode == 0
-    assert "note: 1 of these questions is an example the KB's matcher learned from" in result.stderr
+    note = "note: 1 of these questions is an example the KB's matcher learned from"
+    assert note in result.stdout.split("top-1 accuracy")[0]  # read before the figures it qualifies
+    assert json.loads(run_faqbot("eval", str(both), "--json").stdout)["learned_from"] == 1
     fresh = write(tmp_path / "fresh.yaml", f"questions:\n  - q: {new}\n    expect: faq-how-long\n")
-    assert run_faqbot("eval", str(fresh)).stderr == ""
+    checked = run_faqbot("eval", str(fresh))
+    assert "note:" not in checked.stdout and checked.stderr == ""
+    assert json.loads(run_faqbot("eval", str(fresh), "--json").stdout)["learned_from"] == 0
 
 
 def test_eval_rejects_an_empty_set(tmp_path: Path) -> None:

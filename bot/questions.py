@@ -18,10 +18,12 @@ _WH = frozenset("what why when where who which how".split())
 _AUXILIARIES = frozenset("is are can could do does did should will would".split())
 _BASE_FORMS = {"does": "do", "has": "have", "goes": "go"}
 _IMPERATIVES = frozenset(
-    """add apply ask avoid book bring build buy check choose clean communicate cool create decide dress eat
-    find follow get give keep learn listen look maintain make pick plan play practice practise prepare
-    protect relax remember schedule select set start stay stop stretch take talk try use warm wash wear""".split()
+    """add adjust apply ask avoid book bring build buy change check choose clean communicate cook cool create
+    decide dress eat find fix follow get give install keep learn listen look maintain make measure pick plan
+    play practice practise prepare protect relax remember repair replace schedule select set start stay stop
+    store stretch take talk treat try use warm wash wear""".split()
 )
+_DETERMINERS = frozenset("a an the your my our their his her its this that these those".split())
 _LISTING = frozenset("tips ways ideas steps reasons examples signs things dos".split())
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|[.!?:;]")
 _PUNCTUATION = "\"'’‘“”()[]{}.,:;!?"
@@ -83,6 +85,9 @@ def _question(heading: str, casing: _Casing) -> str:
         return f"How do I {casing.phrase(words)}?"
     if verb := _verb_of_gerund(first):
         return f"How do I {' '.join([verb, casing.phrase(words[1:])]).rstrip()}?"
+    if first.endswith("ing") and len(words) > 1 and words[1].casefold() in _DETERMINERS:
+        # A gerund with its object ("Truing a wheel") of a verb we do not know: "What is truing a wheel?" is not English.
+        return f"What should I know about {casing.phrase(words)}?"
     if first in _LISTING:
         return f"What are some {casing.phrase(words)}?"
     plural = _plural_head(words)

@@ -258,6 +258,10 @@ def test_an_faq_pair_inside_a_section_takes_its_path_as_source() -> None:
         ("How It Works", "How does it work?"),
         ("Is Massage Safe", "Is massage safe?"),
         ("Choosing an Oil", "How do I choose an oil?"),
+        ("Fixing a Flat Tire", "How do I fix a flat tire?"),
+        ("Truing a Wheel", "What should I know about truing a wheel?"),  # "What is truing a wheel?" was not English
+        ("Training Your Dog", "What should I know about training your dog?"),
+        ("Spring Cleaning", "What is spring cleaning?"),
         ("Hamstring Stretch", "What is hamstring stretch?"),
         ("The Basics", "What are the basics?"),
         ("FAQ for FAQ Writers", "What is FAQ for FAQ writers?"),

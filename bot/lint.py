@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from .errors import FaqbotError
 from .evaluate import evaluate
 from .matcher import Matcher
-from .normalize import normalize
+from .normalize import normalize, singular
 from .reply import AMBIGUITY_MARGIN
 
 __all__ = ["Finding", "lint", "read_unanswered"]
@@ -74,9 +74,9 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
                 findings.append(Finding(
                     "lost", entry.id, f"{phrasing!r} scores {best.score:g}, below the threshold {matcher.threshold:g}"
                 ))
-        text = normalize(" ".join((*entry.phrasings, entry.answer, *entry.tips, entry.source)))
+        text = _singular(" ".join((*entry.phrasings, entry.answer, *entry.tips, entry.source)))
         for term in entry.mentions:
-            if f" {normalize(term)} " not in f" {text} ":
+            if f" {_singular(term)} " not in f" {text} ":  # "motor" is named by "motors"
                 findings.append(Finding(
                     "unused-mention", entry.id,
                     f"mentions {term!r}, which its text never names, so no question finds this entry by it",
@@ -124,6 +124,10 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
     )
     findings.sort(key=lambda f: not f.blocking)
     return findings
+
+
+def _singular(text: str) -> str:
+    return " ".join(singular(word) for word in normalize(text).split())
 
 
 def read_unanswered(path: Path) -> list[str]:

@@ -298,12 +298,14 @@ def test_lint_reports_a_mention_the_entry_never_names(tmp_path: Path) -> None:
             question: How do I brew coffee?
             alternates: [coffee brewing, making coffee, brew a cup]
             answer: Use a pour-over or an espresso machine.
-            mentions: [espresso, Chemex]
+            mentions: [espresso, Chemex, grinder, filter papers]
+            tips: [Grinders set too fine make it bitter., Rinse the filter paper first.]
             source: Coffee
         """)
     result = run_faqbot("lint", str(kb))
     assert "unused-mention: brewing: mentions 'Chemex'" in result.stdout
     assert "'espresso'" not in result.stdout  # the answer names it
+    assert "'grinder'" not in result.stdout and "'filter papers'" not in result.stdout  # in the plural or singular
 
 
 def test_lint_reports_a_synonym_with_no_words(tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ INDEPENDENT_COINCIDENCES = {
     "what does petrissage mean", "will we be in the same room",  # and the sixteenth
     "does deep tissue hurt", "does massage reduce inflammation",  # and the seventeenth
     "what are the advantages of a couples massage", "is it more relaxing than a massage alone",  # and the nineteenth
+    "what is friction in massage",  # batch 43, written from the article and the entry list only
 }
 
 

@@ -25,7 +25,7 @@ from .normalize import STOPWORDS, Analyzer
 
 __all__ = ["cache_dir", "load_matcher"]
 
-FORMAT = 35  # bump whenever the stored layout or the meaning of the index changes
+FORMAT = 36  # bump whenever the stored layout or the meaning of the index changes
 _MAGIC = "faqbot-index"
 
 
@@ -197,17 +197,21 @@ def _kb_to_data(kb: KnowledgeBase) -> tuple[object, ...]:
     )
     # Stored as one blob, decoded only when something reads them (see _StoredExamples).
     examples = (len(kb.examples), marshal.dumps(tuple((q.text, q.expected) for q in kb.examples)))
-    return (entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, dict(kb.synonyms), safety, examples)
+    return (
+        entries, tuple(str(f) for f in kb.files), kb.title, kb.description, kb.disclaimer, kb.threshold, dict(kb.synonyms), safety,
+        examples,
+    )
 
 
 def _kb_from_data(data: tuple[object, ...]) -> KnowledgeBase:
-    entries, files, title, description, disclaimer, synonyms, safety, examples = data
+    entries, files, title, description, disclaimer, threshold, synonyms, safety, examples = data
     return KnowledgeBase(
         entries=tuple(Entry(*fields) for fields in entries),  # type: ignore[attr-defined]
         files=tuple(Path(f) for f in files),  # type: ignore[attr-defined]
         title=title,  # type: ignore[arg-type]
         description=description,  # type: ignore[arg-type]
         disclaimer=disclaimer,  # type: ignore[arg-type]
+        threshold=threshold,  # type: ignore[arg-type]
         synonyms=synonyms,  # type: ignore[arg-type]
         safety=Safety(safety[0], tuple(WarningSign(*s) for s in safety[1]), safety[2], safety[3]) if safety else None,  # type: ignore[index]
         examples=_StoredExamples(*examples),  # type: ignore[misc]

@@ -96,8 +96,8 @@ def build_parser() -> _Parser:
     match_options = _Parser(add_help=False)
     match_options.add_argument(
         "--threshold", type=_threshold, default=argparse.SUPPRESS, metavar="N",
-        help=f"lowest score (0-100) that counts as an answer (default: {DEFAULT_THRESHOLD:g}, "
-        f"or {DEFAULT_THRESHOLD_WITH_EXAMPLES:g} for a KB with examples)",
+        help=f"lowest score (0-100) that counts as an answer (default: the KB's own `threshold:`, else "
+        f"{DEFAULT_THRESHOLD:g}, or {DEFAULT_THRESHOLD_WITH_EXAMPLES:g} for a KB with examples)",
     )
     chat_options = _Parser(add_help=False)
     chat_options.add_argument(
@@ -318,7 +318,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     kb = load_kb(path)
     files, examples = len(kb.files), len(kb.examples)
     learned = f" and {examples:,} example{'s' if examples != 1 else ''}" if examples else ""
-    out.write(f"{path}: OK, {len(kb)} entr{'ies' if len(kb) != 1 else 'y'}{learned} in {files} file{'s' if files != 1 else ''}\n")
+    own = f", threshold {kb.threshold:g}" if kb.threshold is not None else ""
+    out.write(f"{path}: OK, {len(kb)} entr{'ies' if len(kb) != 1 else 'y'}{learned} in {files} file{'s' if files != 1 else ''}{own}\n")
     return EXIT_OK
 
 
@@ -426,7 +427,9 @@ def _eval_text(path: Path, threshold: float, report: Report, sweep: bool, learne
         for t, answered, declined in rows:
             mark = "  <- best mean" if (t, answered, declined) == best else ""
             lines.append(f"{t:9g}  {answered:18.3f}  {declined:8.3f}  {(answered + declined) / 2:.3f}{mark}")
-        lines.append(f"best threshold {report.best_threshold()} (where the mean, averaged with the thresholds either side, peaks)")
+        best_threshold = report.best_threshold()
+        lines.append(f"best threshold {best_threshold} (where the mean, averaged with the thresholds either side, peaks)")
+        lines.append(f"to use it, set `threshold: {best_threshold}` in the KB, or pass --threshold {best_threshold}")
     return "\n".join(lines) + "\n"
 
 

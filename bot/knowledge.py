@@ -33,7 +33,7 @@ TEXT_FIELDS = ("id", "question", "answer", "source")
 LIST_FIELDS = ("alternates", "tips", "related", "mentions")
 ENTRY_FIELDS = TEXT_FIELDS + LIST_FIELDS
 KB_FIELDS = ("title", "description", "disclaimer")
-FILE_FIELDS = (*KB_FIELDS, "synonyms", "safety", "examples", "entries")
+FILE_FIELDS = (*KB_FIELDS, "threshold", "synonyms", "safety", "examples", "entries")
 EXAMPLE_FIELDS = ("q", "expect")
 SAFETY_FIELDS = ("notice", "signs", "ignore", "groups")
 _GROUP_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -145,6 +145,7 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
         title=values.get("title"),
         description=values.get("description"),
         disclaimer=values.get("disclaimer"),
+        threshold=float(values["threshold"]) if "threshold" in values else None,
         examples=tuple(examples),
     )
 
@@ -364,6 +365,11 @@ class _FileReader:
                 self.read_safety(loader, value_node)
             elif key == "examples":
                 self.read_examples(loader, value_node)
+            elif key == "threshold":
+                threshold = self.threshold(loader, value_node)
+                if threshold is not None:
+                    self.result.kb_values[key] = threshold
+                    self.result.kb_spots[key] = self.spot(key_node)
             elif key in KB_FIELDS:
                 value = self.text(loader, key, value_node)
                 if value is not None:
@@ -653,6 +659,17 @@ class _FileReader:
         one_pair = isinstance(node, yaml.MappingNode) and len(node.value) == 1  # "- Tip: check the valve"
         hint = " (put it in quotes)" if isinstance(value, (bool, int, float)) or one_pair else ""
         self.problem(node, f"'{key}' must be text, not {shown}{hint}")
+        return None
+
+    def threshold(self, loader: SafeConstructor, node: yaml.Node) -> str | None:
+        """`threshold:` a number from 0 to 100, kept as its text like the other KB-level values."""
+        if not self.safe(node):
+            return None
+        value = self.value(loader, node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100:
+            return repr(float(value))
+        shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
+        self.problem(node, f"'threshold' must be a number from 0 to 100, not {shown}")
         return None
 
     def text_list(self, loader: SafeConstructor, key: str, node: yaml.Node) -> tuple[str, ...] | None:

@@ -255,7 +255,10 @@ def _shown(score: float) -> float:
 
 
 def default_threshold(kb: KnowledgeBase) -> float:
-    """The threshold a Matcher uses unless told otherwise: higher for a KB with examples."""
+    """The threshold a Matcher uses unless told otherwise: the KB's own, if it sets one, else higher
+    for a KB with examples."""
+    if kb.threshold is not None:
+        return kb.threshold
     return DEFAULT_THRESHOLD_WITH_EXAMPLES if kb.examples else DEFAULT_THRESHOLD
 
 

@@ -128,6 +128,7 @@ class KnowledgeBase:
     title: str | None = None
     description: str | None = None
     disclaimer: str | None = None
+    threshold: float | None = None  # the KB's own threshold, chosen by its author (faqbot eval --sweep)
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     safety: Safety | None = None
     examples: Sequence[LabeledQuestion] = ()  # labeled questions the matcher learns from

@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,21 @@ def test_ask_batch_skips_blank_lines_in_text_and_keeps_them_in_json(tmp_path: Pa
 
 
 # --- a KB of your own ---------------------------------------------------------------------------------
+
+
+def test_the_kbs_own_threshold_is_used_and_the_flag_overrides_it(tmp_path: Path) -> None:
+    question = "how often should the plants get water"
+    plain = write(tmp_path / "plants.yaml", HOUSEPLANTS)
+    score = json.loads(run_faqbot("--kb", str(plain), "ask", "--json", question).stdout)["score"]
+    assert 40 < score < 95
+    strict = write(tmp_path / "strict" / "plants.yaml", "threshold: 95\n" + textwrap.dedent(HOUSEPLANTS))
+    for _ in range(2):  # building the index, then from the index cache
+        assert json.loads(run_faqbot("--kb", str(strict), "ask", "--json", question).stdout)["id"] is None
+    assert json.loads(run_faqbot("--kb", str(strict), "ask", "--json", "--threshold", "40", question).stdout)["id"] == "watering"
+    assert "threshold 95:" in run_faqbot("--kb", str(strict), "ask", "--explain", question).stdout
+    assert run_faqbot("--kb", str(strict), "validate").stdout.endswith(", threshold 95\n")
+    assert run_faqbot("--kb", str(plain), "validate").stdout.endswith(" in 1 file\n")
+    assert "threshold 95" in run_faqbot("--kb", str(strict), "eval", str(write(tmp_path / "q.yaml", f"questions:\n  - q: {question}\n    expect: watering\n"))).stdout
 
 
 def test_kb_option_answers_from_a_custom_kb(tmp_path: Path) -> None:

@@ -448,6 +448,33 @@ def test_title_set_in_two_files(tmp_path: Path) -> None:
     assert "'title' is already set" in problem.message and str(first) in problem.message
 
 
+def test_a_kb_may_set_its_own_threshold(tmp_path: Path) -> None:
+    assert load_kb(write(tmp_path / "kb.yaml", "threshold: 48\n" + GOOD)).threshold == 48.0
+    assert load_kb(write(tmp_path / "kb.yaml", "threshold: 47.5\n" + GOOD)).threshold == 47.5
+    assert load_kb(write(tmp_path / "kb.yaml", GOOD)).threshold is None
+    kb_dir = tmp_path / "kb"
+    write(kb_dir / "entries.yaml", GOOD)
+    write(kb_dir / "settings.yaml", "threshold: 0\n")  # a file may hold only the threshold
+    assert load_kb(kb_dir).threshold == 0.0
+
+
+@pytest.mark.parametrize(
+    "value, shown", [("101", "101"), ("-5", "-5"), ('"48"', "'48'"), ("yes", "True"), ("", "nothing"), ("[48]", "a list")]
+)
+def test_a_threshold_that_is_not_a_number_from_0_to_100_is_a_problem(tmp_path: Path, value: str, shown: str) -> None:
+    problem = only_problem(write(tmp_path / "kb.yaml", f"threshold: {value}\n" + GOOD))
+    assert where(problem) == (1, 12 if value else 11, None)
+    assert problem.message.startswith("'threshold' must be a number from 0 to 100, not ")
+
+
+def test_threshold_set_in_two_files(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    write(kb_dir / "one.yaml", "threshold: 40\n" + GOOD)
+    second = write(kb_dir / "two.yaml", "threshold: 50\n")
+    problem = only_problem(kb_dir)
+    assert problem.path == second and "'threshold' is already set" in problem.message
+
+
 def test_missing_entries(tmp_path: Path) -> None:
     path = write(tmp_path / "kb.yaml", GOOD.replace("entries:", "entires:"))
     problems = problems_of(path)

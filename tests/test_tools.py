@@ -74,6 +74,21 @@ def test_cross_validation_needs_runs_and_examples(tmp_path: Path, folds: int, me
         cross_validate(kb, folds=folds)
 
 
+def test_the_sweeps_best_threshold_can_be_set_in_the_kb(tmp_path: Path) -> None:
+    kb = write(tmp_path / "kb.yaml", COLLIDING)
+    questions = write(tmp_path / "q.yaml", """\
+        questions:
+          - {q: how much water do the plants need, expect: watering}
+          - {q: when do I feed plants, expect: feeding}
+          - {q: where can I buy plants, expect: null}
+        """)
+    swept = run_faqbot("--kb", str(kb), "eval", str(questions), "--sweep")
+    hint = re.search(r"^to use it, set `threshold: (\d+)` in the KB, or pass --threshold (\d+)$", swept.stdout, re.M)
+    assert hint and hint[1] == hint[2] == re.search(r"^best threshold (\d+) ", swept.stdout, re.M)[1]
+    kb.write_text(f"threshold: {hint[1]}\n" + kb.read_text())
+    assert f"threshold {hint[1]}\n" in run_faqbot("--kb", str(kb), "eval", str(questions)).stdout.splitlines()[0] + "\n"
+
+
 def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     questions = write(tmp_path / "q.yaml", QUESTIONS)
     ok = run_faqbot("eval", str(questions), "--sweep")

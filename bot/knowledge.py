@@ -67,7 +67,9 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
     root = Path(path) if path is not None else default_kb_path()
     files = kb_files(root)
     problems: list[Problem] = []
-    parsed = [_FileReader(f, problems, max_file_bytes).read() for f in files]
+    # In a directory, a file with nothing in it yet (a placeholder, or only comments) adds nothing,
+    # as one with an empty `entries:` does; a KB that is one empty file is still reported.
+    parsed = [_FileReader(f, problems, max_file_bytes).read(may_be_empty=root.is_dir()) for f in files]
 
     entries: list[Entry] = []
     first_seen: dict[str, Problem] = {}
@@ -255,7 +257,7 @@ class _FileReader:
     def spot(self, node: yaml.Node) -> Problem:
         return Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, "", self.entry_id)
 
-    def read(self, *, question_set: bool = False) -> _ParsedFile:
+    def read(self, *, question_set: bool = False, may_be_empty: bool = False) -> _ParsedFile:
         """Read the file as a KB file, or as a labeled question set (a `questions` list)."""
         try:
             size = self.path.stat().st_size
@@ -279,6 +281,8 @@ class _FileReader:
         loader = _SafeLoader(text)
         try:
             root = loader.get_single_node()
+            if root is None and may_be_empty:
+                return self.result
             if root is None:
                 self.problem(None, f"the file is empty; expected a mapping with {'a questions' if question_set else 'an entries'} list")
             elif question_set:

@@ -512,6 +512,16 @@ def test_empty_file(tmp_path: Path, text: str) -> None:
     assert "empty" in problem.message
 
 
+@pytest.mark.parametrize("text", ["", "# entries to come\n"], ids=["empty", "comment"])
+def test_an_empty_file_in_a_directory_adds_nothing(tmp_path: Path, text: str) -> None:
+    write(tmp_path / "kb" / "a.yaml", GOOD)
+    write(tmp_path / "kb" / "drafts.yaml", text)
+    kb = load_kb(tmp_path / "kb")
+    assert [entry.id for entry in kb] == ["a"] and len(kb.files) == 2
+    (tmp_path / "kb" / "a.yaml").unlink()
+    assert "the KB has no entries" in only_problem(tmp_path / "kb").message  # nothing at all is still a problem
+
+
 def test_top_level_is_a_list(tmp_path: Path) -> None:
     problem = only_problem(write(tmp_path / "kb.yaml", "# a KB\n- id: a\n  question: Q?\n"))
     assert where(problem) == (2, 1, None)

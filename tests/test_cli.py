@@ -497,6 +497,9 @@ def test_a_caution_comes_before_the_answer_which_is_still_given(kb: bot.Knowledg
     reply = json.loads(run_faqbot("ask", "--json", question).stdout)
     assert reply["safety"]["holds_answer"] is False and reply["safety"]["signs"] == ["pregnancy"]
     assert reply["id"] == "benefit-physical-health"
+    strained = json.loads(run_faqbot("ask", "--json", "I pulled a muscle in my back this morning, can massage help?").stdout)
+    assert strained["safety"]["holds_answer"] is False and strained["id"] is not None
+    assert "checked by a doctor or physiotherapist" in strained["safety"]["notice"]
     both = json.loads(run_faqbot("ask", "--json", "I'm pregnant and my legs feel numb").stdout)
     assert both["safety"]["holds_answer"] is True and both["id"] is None  # a warning sign still holds it back
 

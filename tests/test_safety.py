@@ -517,6 +517,39 @@ def test_pregnancy_is_a_caution(check: SafetyCheck, question: str) -> None:
     assert [(s.name, s.caution) for s in check.signs_in(question)] == [("pregnancy", True)]
 
 
+STRAIN = "a recent back strain or a slipped disc"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I hurt my back at the gym yesterday, is a massage ok",
+        "I pulled a muscle in my back this morning, can we still go",
+        "I strained my back lifting a box yesterday, can we still go",
+        "I twisted my back yesterday",
+        "I threw my back out yesterday, can we still book",
+        "I slipped a disc last week, can I get a massage",
+    ],
+)
+def test_a_recent_strain_is_a_caution(check: SafetyCheck, question: str) -> None:
+    """Found by a new user's review: "I injured my back yesterday" got a notice, these got none."""
+    assert [(s.name, s.caution) for s in check.signs_in(question)] == [(STRAIN, True)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my back hurts, will massage help",
+        "my back always hurts after the gym",
+        "can a massage help with muscle strain from sitting",
+        "should we pull the curtains",
+        "we went out last night and my back was sore",
+    ],
+)
+def test_everyday_back_pain_is_no_strain(check: SafetyCheck, question: str) -> None:
+    assert check.signs_in(question) == ()
+
+
 @pytest.mark.parametrize(
     "question",
     ["what should I expect at a couples massage?", "I'm expecting the massage to hurt", "there was a pregnant pause, then he asked"],

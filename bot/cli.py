@@ -422,14 +422,16 @@ def _eval_text(path: Path, threshold: float, report: Report, sweep: bool, learne
         )
     if sweep:
         lines.append("threshold  answered-correctly  declined  mean")
-        rows = report.sweep(_sweep_points(threshold))
-        best = max(rows, key=lambda row: row[1] + row[2])
-        for t, answered, declined in rows:
-            mark = "  <- best mean" if (t, answered, declined) == best else ""
+        best = report.best_threshold()
+        for t, answered, declined in report.sweep(tuple(sorted({*_sweep_points(threshold), best}))):
+            marks = [name for name, at in (("best", best), ("in use", threshold)) if t == at]
+            mark = f"  <- {', '.join(marks)}" if marks else ""
             lines.append(f"{t:9g}  {answered:18.3f}  {declined:8.3f}  {(answered + declined) / 2:.3f}{mark}")
-        best_threshold = report.best_threshold()
-        lines.append(f"best threshold {best_threshold} (where the mean, averaged with the thresholds either side, peaks)")
-        lines.append(f"to use it, set `threshold: {best_threshold}` in the KB, or pass --threshold {best_threshold}")
+        lines.append(f"best threshold {best} (where the mean, averaged with the thresholds either side, peaks)")
+        if best == threshold:
+            lines.append("that is the threshold in use")
+        else:
+            lines.append(f"to use it, set `threshold: {best}` in the KB, or pass --threshold {best}")
     return "\n".join(lines) + "\n"
 
 

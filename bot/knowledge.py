@@ -672,7 +672,12 @@ class _FileReader:
         value = self.value(loader, node) if isinstance(node, yaml.ScalarNode) else None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100:
             return repr(float(value))
-        shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown = f"{value:g}"
+        elif isinstance(value, str):
+            shown = f"text ({value!r})"
+        else:
+            shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
         self.problem(node, f"'threshold' must be a number from 0 to 100, not {shown}")
         return None
 

@@ -459,12 +459,14 @@ def test_a_kb_may_set_its_own_threshold(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "value, shown", [("101", "101"), ("-5", "-5"), ('"48"', "'48'"), ("yes", "True"), ("", "nothing"), ("[48]", "a list")]
+    "value, shown",
+    [("150", "150"), ("-5", "-5"), (".nan", "nan"), ('"48"', "text ('48')"), ("1e3", "text ('1e3')"), ("yes", "a boolean"),
+     ("", "nothing (null)"), ("[48]", "a list")],
 )
 def test_a_threshold_that_is_not_a_number_from_0_to_100_is_a_problem(tmp_path: Path, value: str, shown: str) -> None:
     problem = only_problem(write(tmp_path / "kb.yaml", f"threshold: {value}\n" + GOOD))
     assert where(problem) == (1, 12 if value else 11, None)
-    assert problem.message.startswith("'threshold' must be a number from 0 to 100, not ")
+    assert problem.message == f"'threshold' must be a number from 0 to 100, not {shown}"
 
 
 def test_threshold_set_in_two_files(tmp_path: Path) -> None:

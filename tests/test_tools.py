@@ -85,15 +85,19 @@ def test_the_sweeps_best_threshold_can_be_set_in_the_kb(tmp_path: Path) -> None:
     swept = run_faqbot("--kb", str(kb), "eval", str(questions), "--sweep")
     hint = re.search(r"^to use it, set `threshold: (\d+)` in the KB, or pass --threshold (\d+)$", swept.stdout, re.M)
     assert hint and hint[1] == hint[2] == re.search(r"^best threshold (\d+) ", swept.stdout, re.M)[1]
+    assert re.search(rf"^ +{hint[1]} .*<- best$", swept.stdout, re.M)  # its row in the table, odd or even
     kb.write_text(f"threshold: {hint[1]}\n" + kb.read_text())
     assert f"threshold {hint[1]}\n" in run_faqbot("--kb", str(kb), "eval", str(questions)).stdout.splitlines()[0] + "\n"
+    again = run_faqbot("--kb", str(kb), "eval", str(questions), "--sweep").stdout
+    assert "that is the threshold in use" in again and "to use it" not in again
+    assert re.search(rf"^ +{hint[1]} .*<- best, in use$", again, re.M)
 
 
 def test_eval_reports_the_rates_and_fails_below_a_floor(tmp_path: Path) -> None:
     questions = write(tmp_path / "q.yaml", QUESTIONS)
     ok = run_faqbot("eval", str(questions), "--sweep")
     assert ok.returncode == 0, ok.stderr
-    assert "top-1 accuracy" in ok.stdout and "declined" in ok.stdout and "<- best mean" in ok.stdout and "best threshold" in ok.stdout
+    assert "top-1 accuracy" in ok.stdout and "declined" in ok.stdout and "<- best" in ok.stdout and "best threshold" in ok.stdout
     report = json.loads(run_faqbot("eval", str(questions), "--json").stdout)
     assert report["in_scope"] == 2 and report["out_of_scope"] == 1
     assert 0 <= report["answered_correctly"] <= 1 and isinstance(report["misses"], list)

@@ -249,6 +249,8 @@ class _FileReader:
         self.problems = problems
         self.result = _ParsedFile(path)
         self.entry_id: str | None = None
+        self.source = ""
+        self.lines: list[str] = []  # the source's lines, split when first needed
 
     def problem(self, node: yaml.Node | None, message: str) -> None:
         line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
@@ -279,6 +281,7 @@ class _FileReader:
             self.problem(None, f"cannot read: {exc.strerror or exc}")
             return self.result
         loader = _SafeLoader(text)
+        self.source = text
         try:
             root = loader.get_single_node()
             if root is None and may_be_empty:
@@ -655,6 +658,7 @@ class _FileReader:
             return None
         value = self.value(loader, node)
         if isinstance(value, str) and value.strip():
+            self.check_cut_short(key, node)
             return value.strip()
         if isinstance(node, yaml.ScalarNode) and (value is None or isinstance(value, str)):
             self.problem(node, f"'{key}' is empty")
@@ -664,6 +668,23 @@ class _FileReader:
         hint = " (put it in quotes)" if isinstance(value, (bool, int, float)) or one_pair else ""
         self.problem(node, f"'{key}' must be text, not {shown}{hint}")
         return None
+
+    def check_cut_short(self, key: str, node: yaml.Node) -> None:
+        """Report unquoted text that a " #" cut short: "day #1 in town" reads as "day" and a comment.
+
+        A comment meant as one is set off by two spaces, or has a line of its own."""
+        end = node.end_mark
+        if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):  # plain: "" from libyaml
+            return
+        if not self.lines:
+            self.lines = self.source.split("\n")
+        if end.line < len(self.lines) and self.lines[end.line][end.column : end.column + 2] == " #":
+            self.problems.append(Problem(
+                self.path, end.line + 1, end.column + 2,
+                f"'{key}' stops here: YAML reads ' #' and the rest of the line as a comment; put the whole text in "
+                "quotes (or, for a comment, two spaces before the #)",
+                self.entry_id,
+            ))
 
     def threshold(self, loader: SafeConstructor, node: yaml.Node) -> str | None:
         """`threshold:` a number from 0 to 100, kept as its text like the other KB-level values."""

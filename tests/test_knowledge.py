@@ -477,6 +477,28 @@ def test_threshold_set_in_two_files(tmp_path: Path) -> None:
     assert problem.path == second and "'threshold' is already set" in problem.message
 
 
+def test_unquoted_text_cut_short_by_a_hash_is_a_problem(tmp_path: Path) -> None:
+    """YAML reads " #" as the start of a comment: the answer would silently end at "day"."""
+    path = write(tmp_path / "kb.yaml", """\
+        entries:
+          - id: rent  # a comment, set off by two spaces
+            question: Can I rent a bike?
+            answer: Yes, by the half day or day #1 in town. Bring ID.
+            tips:
+              - "Quoted # is text"
+              # a comment on a line of its own
+              - Bring a lock#it is text without a space before it
+            source: FAQ  # another comment
+        """)
+    problem = only_problem(path)
+    assert where(problem) == (4, 41, "rent")  # at the '#'
+    assert problem.message.startswith("'answer' stops here: YAML reads ' #' and the rest of the line as a comment")
+    fixed = path.read_text().replace("Yes, by the half day or day #1 in town. Bring ID.", '"Yes, by the half day or day #1 in town. Bring ID."')
+    kb = load_kb(write(tmp_path / "fixed.yaml", fixed))
+    assert kb["rent"].answer == "Yes, by the half day or day #1 in town. Bring ID."
+    assert kb["rent"].tips == ("Quoted # is text", "Bring a lock#it is text without a space before it")
+
+
 def test_missing_entries(tmp_path: Path) -> None:
     path = write(tmp_path / "kb.yaml", GOOD.replace("entries:", "entires:"))
     problems = problems_of(path)

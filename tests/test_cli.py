@@ -289,6 +289,20 @@ def test_the_kbs_own_threshold_is_used_and_the_flag_overrides_it(tmp_path: Path)
     assert "threshold 95" in run_faqbot("--kb", str(strict), "eval", str(write(tmp_path / "q.yaml", f"questions:\n  - q: {question}\n    expect: watering\n"))).stdout
 
 
+@pytest.mark.parametrize("set_by_user", [None, "2"])
+def test_the_cli_trains_with_one_blas_thread_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, set_by_user: str | None
+) -> None:
+    """Threads slow the small model's training down, most on a busy machine (docs/performance.md)."""
+    if set_by_user is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", set_by_user)
+    script = "import os, sys; from bot.cli import main; main(['validate']); print(os.environ['OPENBLAS_NUM_THREADS'])"
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=faqbot_env(), timeout=60)
+    assert shown.stdout.splitlines()[-1] == (set_by_user or "1"), shown.stderr
+
+
 def test_kb_option_answers_from_a_custom_kb(tmp_path: Path) -> None:
     plants = write(tmp_path / "plants.yaml", HOUSEPLANTS)
     entry = load_kb(plants)["watering"]

@@ -23,7 +23,6 @@ _IMPERATIVES = frozenset(
     play practice practise prepare protect relax remember repair replace schedule select set start stay stop
     store stretch take talk treat try use warm wash wear""".split()
 )
-_DETERMINERS = frozenset("a an the your my our their his her its this that these those".split())
 _LISTING = frozenset("tips ways ideas steps reasons examples signs things dos".split())
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|[.!?:;]")
 _PUNCTUATION = "\"'’‘“”()[]{}.,:;!?"
@@ -85,8 +84,9 @@ def _question(heading: str, casing: _Casing) -> str:
         return f"How do I {casing.phrase(words)}?"
     if verb := _verb_of_gerund(first):
         return f"How do I {' '.join([verb, casing.phrase(words[1:])]).rstrip()}?"
-    if first.endswith("ing") and len(words) > 1 and words[1].casefold() in _DETERMINERS:
-        # A gerund with its object ("Truing a wheel") of a verb we do not know: "What is truing a wheel?" is not English.
+    if first.endswith("ing") and len(first) > 5 and len(words) > 1:
+        # A gerund of a verb we do not know ("Truing a wheel", "Bleeding hydraulic brakes"), or a noun
+        # ("Hamstring stretch"): "What are the bleeding hydraulic brakes?" reads them as adjectives.
         return f"What should I know about {casing.phrase(words)}?"
     if first in _LISTING:
         return f"What are some {casing.phrase(words)}?"

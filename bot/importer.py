@@ -273,7 +273,10 @@ def _update(old: Entry, new: Entry, note: Fingerprint | None, links: tuple[str, 
     if changes:
         messages.append(f"updated its {_and(list(changes))} from the article")
     if kept and note is not None:
-        messages.append(f"kept your edited {_and(kept)}, though the article changed since the last import")
+        # The article's new text, so that the author can bring it in by hand: the next import, its
+        # note updated, will take the edit as the entry's own.
+        now = "; ".join(f"the article's {name} now: {_quoted(getattr(new, name))}" for name in kept)
+        messages.append(f"kept your edited {_and(kept)}, though the article changed since the last import ({now})")
     elif kept:
         differ = "differs" if len(kept) == 1 else "differ"
         messages.append(
@@ -282,6 +285,10 @@ def _update(old: Entry, new: Entry, note: Fingerprint | None, links: tuple[str, 
     related = tuple(r for r in dict.fromkeys((*old.related, *links)) if r != old.id)
     message = f"entry '{old.id}': {'; '.join(messages)}" if messages else ""
     return dataclasses.replace(old, related=related, **changes), message, bool(changes)
+
+
+def _quoted(value: str | tuple[str, ...]) -> str:
+    return f'"{value}"' if isinstance(value, str) else "[" + ", ".join(f'"{item}"' for item in value) + "]"
 
 
 def _nested(source: str, other: str) -> bool:

@@ -516,7 +516,8 @@ def test_a_merge_keeps_hand_edits_and_brings_in_the_article_changes(edited_kb: P
     assert merged["my-extra"].answer == "Yes, at your desk."
     assert text == ""
     assert merge_report(report) == [
-        "entry 'warm-up': kept your edited answer, though the article changed since the last import",
+        "entry 'warm-up': kept your edited answer, though the article changed since the last import"
+        ' (the article\'s answer now: "Walk for ten minutes before you stretch.")',
         "added entry 'leg-stretches' (Leg Stretches)",
         "entry 'hamstring-stretch': updated its source from the article",
         "entry 'calf-stretch': updated its question and source from the article",
@@ -534,7 +535,10 @@ def test_an_edit_the_article_also_changed_is_kept_and_reported(edited_kb: Path) 
     v3 = write(edited_kb.parent / "v3.md", v2.replace("- Wear loose", "- Wear soft"))
     run(ARTICLES / "stretching-v2.md", out=edited_kb, merge=edited_kb)
     _, report = run(v3, out=edited_kb, merge=edited_kb)
-    assert "entry 'warm-up': kept your edited tips, though the article changed since the last import" in report
+    assert (
+        "entry 'warm-up': kept your edited tips, though the article changed since the last import"
+        ' (the article\'s tips now: ["Wear soft clothes."])'
+    ) in report, "\n".join(report)
     assert load_kb(edited_kb)["warm-up"].tips == ("Wear loose clothes.", "Drink some water.")
 
 

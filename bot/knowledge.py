@@ -130,7 +130,8 @@ def load_kb(path: str | Path | None = None, *, max_file_bytes: int = MAX_FILE_BY
         if target == owner:
             problems.append(_at(spot, "'related' lists the entry itself", owner))
         elif target not in first_seen:
-            hint = _in_sibling_files(root) or _did_you_mean(target, known)
+            # A close id in this KB is the likelier fix ("service-basics" for "service-basic").
+            hint = _did_you_mean(target, known) or _in_sibling_files(root)
             problems.append(_at(spot, f"'related' names unknown id '{target}'{hint}", owner))
 
     if not entries and not problems:
@@ -362,7 +363,8 @@ class _FileReader:
             self.problem(root, "expected a mapping with an 'entries' list at the top of the file")
             return
         entries_node = None
-        for key, key_node, value_node in self.mapping_items(loader, root):
+        items = self.mapping_items(loader, root)
+        for key, key_node, value_node in items:
             if key == "entries":
                 entries_node = value_node
             elif key == "synonyms":
@@ -385,7 +387,9 @@ class _FileReader:
             else:
                 self.problem(key_node, f"unknown top-level key '{key}'{_did_you_mean(key, list(FILE_FIELDS))}")
         if entries_node is None:
-            if not (self.result.synonyms or self.result.kb_values or self.result.examples) and self.result.safety is None:
+            # A file of only synonyms, examples or KB settings is fine, even one still empty or wrong
+            # (`synonyms: {}`): what it lacks is not entries.
+            if not any(key in FILE_FIELDS for key, _, _ in items):
                 self.problem(root, "missing 'entries' (the list of entries)")
         elif isinstance(entries_node, yaml.ScalarNode) and self.value(loader, entries_node) is None:
             pass  # `entries:` with nothing after it: no entries in this file

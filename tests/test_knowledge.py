@@ -730,6 +730,19 @@ def test_one_file_of_a_directory_kb_checked_alone_says_where_the_ids_may_be(tmp_
     assert load_kb(tmp_path / "kb")["a"].related == ("b",)
     [problem] = problems_of(tmp_path / "kb" / "a.yaml")
     assert "unknown id 'b'" in problem.message and "check the whole directory" in problem.message
+    # A close id in the file itself is the likelier fix, and the hint a reviewer missed.
+    write(tmp_path / "kb" / "c.yaml", "entries:\n  - {id: service-basic, question: C?, answer: C., source: S, related: [service-basics]}\n")
+    [problem] = problems_of(tmp_path / "kb" / "c.yaml")
+    assert "unknown id 'service-basics' (did you mean 'service-basic'?)" in problem.message
+
+
+@pytest.mark.parametrize("text", ["synonyms: {}\n", "examples: []\n", "threshold: 40\n"])
+def test_a_directory_file_without_entries_needs_none(tmp_path: Path, text: str) -> None:
+    write(tmp_path / "kb" / "a.yaml", GOOD)
+    write(tmp_path / "kb" / "b.yaml", text)
+    assert [entry.id for entry in load_kb(tmp_path / "kb")] == ["a"]
+    write(tmp_path / "kb" / "b.yaml", "synonyms: 5\n")  # what is wrong is the synonyms, not missing entries
+    assert only_problem(tmp_path / "kb").message.startswith("'synonyms' must be a mapping")
 
 
 def test_an_entry_without_a_usable_id_still_has_its_related_ids_checked(tmp_path: Path) -> None:

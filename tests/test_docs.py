@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import json
 import pkgutil
 import re
 
@@ -51,6 +52,18 @@ def test_the_readme_gives_the_default_thresholds_the_code_uses() -> None:
     stated = re.search(r"\(default (\d+) for a KB with `examples`, such as the built-in one, and (\d+) for a KB without", readme)
     assert stated, "README.md no longer states the default thresholds where users look for them"
     assert (float(stated[1]), float(stated[2])) == (DEFAULT_THRESHOLD_WITH_EXAMPLES, DEFAULT_THRESHOLD)
+
+
+def test_the_readme_ask_json_example_is_what_ask_prints() -> None:
+    """The contract's example, its answer shortened with "…", against the real command."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = json.loads(readme.split("### `ask --json`", 1)[1].split("```json\n", 1)[1].split("```", 1)[0])
+    result = run_faqbot("ask", "--json", shown["query"])
+    assert result.returncode == 0, result.stderr
+    actual = json.loads(result.stdout)
+    assert actual["answer"].startswith(shown.pop("answer").removesuffix("…").strip())
+    del actual["answer"]
+    assert actual == shown
 
 
 def test_the_readme_chat_session_is_what_the_chat_says() -> None:

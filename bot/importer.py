@@ -369,6 +369,11 @@ def run_import(
     >>> "  - id: warm-up  # imported:" in stdout.getvalue()
     True
     """
+    if article.suffix.lower() in (".yaml", ".yml", ".json"):  # a KB or a question set given by mistake
+        raise FaqbotError(
+            f"{article}: import reads an article (Markdown or plain text), not a {article.suffix[1:].upper()} file; "
+            f"to check a KB, run faqbot validate {article}"
+        )
     if out is not None and out.exists() and article.exists() and out.resolve() == article.resolve():
         raise FaqbotError(f"{out}: that is the article itself; write the KB to another file")
     if merge is not None and merge.is_dir():

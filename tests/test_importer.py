@@ -753,3 +753,13 @@ def test_the_command_prints_yaml_for_a_pipe(tmp_path: Path) -> None:
     )
     assert printed.returncode == 0
     assert set(entries_of(printed.stdout)) >= {"introduction", "prepare-room"}
+
+
+@pytest.mark.parametrize("name", ["kb.yaml", "kb.yml", "kb.json"])
+def test_importing_a_kb_file_is_refused(tmp_path: Path, name: str) -> None:
+    """A review imported its own KB by mistake and got nonsense entries, exit 0."""
+    kb = write(tmp_path / name, "title: Spoke & Chain\nentries: []\n")
+    result = run_faqbot("import", str(kb), "-o", str(tmp_path / "out.yaml"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"faqbot: {kb}: import reads an article (Markdown or plain text), not a {name.split('.')[1].upper()} file; to check a KB, run faqbot validate {kb}\n"
+    assert not (tmp_path / "out.yaml").exists()

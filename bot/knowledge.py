@@ -739,8 +739,11 @@ class _FileReader:
         values: dict[str, object] = {}
         valid = True
         related_nodes: list[yaml.Node] = []
+        misspelt: set[str] = set()  # fields an unknown one was taken for: not also reported missing
         for key, key_node, value_node in items:
             if key not in ENTRY_FIELDS:
+                close = difflib.get_close_matches(key, list(ENTRY_FIELDS), n=1)
+                misspelt.update(close)
                 self.problem(key_node, f"unknown field '{key}'{_did_you_mean(key, list(ENTRY_FIELDS))}")
                 valid = False
                 continue
@@ -760,7 +763,7 @@ class _FileReader:
                 valid = False
             values[key] = value
         for required in TEXT_FIELDS:
-            if required not in values and not any(k == required for k, _, _ in items):
+            if required not in values and required not in misspelt and not any(k == required for k, _, _ in items):
                 self.problem(node, f"missing required field '{required}'")
                 valid = False
         if not valid:

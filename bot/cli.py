@@ -251,6 +251,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             out.write(reply_text(reply, matcher.kb, _width()))
+            if args.explain and reply.small_talk:
+                out.write("  small talk: said back as such; nothing in the KB was matched\n")
             if why is not None:
                 out.write(explanation_text(why))
                 verdict = "answered" if reply.answered else "not answered"

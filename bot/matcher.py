@@ -303,11 +303,12 @@ class Explanation:
     swapped_in: tuple[str, ...] = ()  # the words that put another subject into a KB phrasing ("colonoscopy")
     set_aside: tuple[str, ...] = ()  # clauses that say what is not asked ("not the room setup"), left out
     beside_subject: tuple[str, ...] = ()  # those of them that set aside the KB's subject ("other than massage")
+    phrasing_read: str = ""  # the matched phrasing as the matcher reads it, synonyms applied ("how long")
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
-            "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
+            "phrasing_read": self.phrasing_read, "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
             "damping": self.damping, "swapped_in": list(self.swapped_in), "set_aside": list(self.set_aside),
             "beside_subject": list(self.beside_subject), "learned": self.learned, "in_scope": self.in_scope,
             "words": [
@@ -554,7 +555,7 @@ class Matcher:
             round(100 * query.unknown, 1), words, query.damping,
             None if self._learned is None else round(100 * learned, 1),
             None if self._learned is None else round(100 * in_scope, 1),
-            query.swapped_in, query.set_aside, query.beside_subject,
+            query.swapped_in, query.set_aside, query.beside_subject, self._analyzed[index],
         )
 
     def safety_check(self) -> SafetyCheck:

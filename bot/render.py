@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from .model import Entry, KnowledgeBase, WarningSign
+from .normalize import normalize
 from .matcher import Candidate, Explanation
 from .reply import Reply
 from .smalltalk import HELP, small_talk_line
@@ -133,11 +134,18 @@ def reply_text(reply: Reply, kb: KnowledgeBase, width: int = 80) -> str:
     return plain(safety_fragments(reply.warnings, reply.notice, width)) + ("\n" if told else "") + told
 
 
+def _read_as(why: Explanation) -> str:
+    """How the synonyms made the phrasing read, when that is not its plain words ("how many hours" -> "how long")."""
+    if not why.phrasing_read or why.phrasing_read == normalize(why.candidate.phrasing):
+        return ""
+    return f" (read as {printable(why.phrasing_read)!r})"
+
+
 def explanation_text(why: Explanation) -> str:
     """Why an entry scored what it did, for `faqbot ask --explain`: parts, phrasing, each word."""
     lines = [
         f"Why {why.candidate.entry.id} scores {why.candidate.score:g}:",
-        f"  best phrasing   {printable(why.candidate.phrasing)!r}",
+        f"  best phrasing   {printable(why.candidate.phrasing)!r}" + _read_as(why),
         f"  overlap {why.overlap:g}   fuzzy {why.fuzzy:g}   coverage {why.coverage:g}   "
         f"unknown share {why.unknown:g}%",
         "  words (weight; where this entry has them):",

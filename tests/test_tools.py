@@ -241,7 +241,12 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert held.stdout.rstrip().endswith(  # the sign and the KB pattern that found it, for an author checking a false alarm
         'it mentions a warning sign (numbness or weakness in the legs: "numb leg"), so the notice comes instead of an answer'
     )
-    assert "Why" not in run_faqbot("ask", "--explain", "hello").stdout  # small talk: nothing was matched
+    hello = run_faqbot("ask", "--explain", "hello").stdout
+    assert "Why" not in hello and hello.endswith("  small talk: said back as such; nothing in the KB was matched\n")
+    # the synonyms' reading of the phrasing, where it is not the phrasing's own words
+    assert "  best phrasing   'how many hours' (read as 'how long')\n" in run_faqbot("ask", "--explain", "how long").stdout
+    assert json.loads(run_faqbot("ask", "--json", "--explain", "how long").stdout)["explain"]["phrasing_read"] == "how long"
+    assert "read as" not in run_faqbot("ask", "--explain", "what is swedish massage").stdout
     record = json.loads(run_faqbot("ask", "--json", "--explain", "what is effleurage").stdout)
     why = record["explain"]
     assert why["id"] == record["id"] == "technique-swedish-strokes" and why["warning_signs"] == []

@@ -244,7 +244,7 @@ def main() -> int:
     rows.append(("`python -c \"import yaml, rapidfuzz\"` (floor)", f"{base_ask:.0f} ms", "1.00x"))
     rows.append(("`faqbot ask \"how long does a couples massage last?\"`", f"{ask:.0f} ms", f"{ask / base_ask:.2f}x (target <= 1.3x)"))
     rows.append(("`faqbot ask \"is pilates good for my back?\"` (declined)", f"{ask_declined:.0f} ms", f"{ask_declined / base_ask:.2f}x"))
-    rows.append(("first `faqbot ask` after install (index built, examples' model trained, cache written)", f"{first_run:.2f} s", "once per KB version; median of 5"))
+    rows.append(("first `faqbot ask` after install (index built, examples' model trained, cache written)", f"{first_run:.2f} s", "once per KB version; median of 5; one BLAS thread, as the CLI sets (bot/cli.py)"))
     rows.extend(fresh_venv_rows(args.runs))
 
     base_chat = timed([python, "-c", "import prompt_toolkit, yaml, rapidfuzz"], args.runs)

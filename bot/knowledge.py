@@ -176,6 +176,11 @@ def _unclosed_bracket(text: str) -> tuple[int, int] | None:
     return opened[-1] if opened else None
 
 
+def _named(key: str) -> str:
+    """A field's name in quotes, unless it quotes a name of its own: "synonyms of 'e-bike'"."""
+    return key if "'" in key else f"'{key}'"
+
+
 def _did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -665,12 +670,12 @@ class _FileReader:
             self.check_cut_short(key, node)
             return value.strip()
         if isinstance(node, yaml.ScalarNode) and (value is None or isinstance(value, str)):
-            self.problem(node, f"'{key}' is empty")
+            self.problem(node, f"{_named(key)} is empty")
             return None
         shown = _describe(value) if isinstance(node, yaml.ScalarNode) else _describe_node(node)
         one_pair = isinstance(node, yaml.MappingNode) and len(node.value) == 1  # "- Tip: check the valve"
         hint = " (put it in quotes)" if isinstance(value, (bool, int, float)) or one_pair else ""
-        self.problem(node, f"'{key}' must be text, not {shown}{hint}")
+        self.problem(node, f"{_named(key)} must be text, not {shown}{hint}")
         return None
 
     def check_cut_short(self, key: str, node: yaml.Node) -> None:
@@ -685,7 +690,7 @@ class _FileReader:
         if end.line < len(self.lines) and self.lines[end.line][end.column : end.column + 2] == " #":
             self.problems.append(Problem(
                 self.path, end.line + 1, end.column + 2,
-                f"'{key}' stops here: YAML reads ' #' and the rest of the line as a comment; put the whole text in "
+                f"{_named(key)} stops here: YAML reads ' #' and the rest of the line as a comment; put the whole text in "
                 "quotes (or, for a comment, two spaces before the #)",
                 self.entry_id,
             ))
@@ -712,7 +717,7 @@ class _FileReader:
         if not isinstance(node, yaml.SequenceNode):
             if isinstance(node, yaml.ScalarNode) and self.value(loader, node) is None:
                 return ()  # `tips:` with nothing after it reads as an empty list
-            self.problem(node, f"'{key}' must be a list of text")
+            self.problem(node, f"{_named(key)} must be a list of text")
             return None
         items: list[str] = []
         ok = True

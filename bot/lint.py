@@ -34,7 +34,8 @@ DUPLICATE_ANSWER_RATIO = 90.0
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention, empty-synonym, example or unknown-word."""
+    """One thing to look at. `kind` is collision, lost, duplicate-answer, few-alternates, unused-mention,
+    empty-synonym, example or unknown-word."""
 
     kind: str
     entry_id: str | None

@@ -242,7 +242,8 @@ def _vouching(seen_in: dict[str, int], seen_out: dict[str, int], off_topic_rate:
     """
     vouched = {}
     for word, times in seen_in.items():
-        off_topic = (seen_out.get(word, 0) + _VOUCHING_PRIOR * off_topic_rate) / (times + seen_out.get(word, 0) + _VOUCHING_PRIOR)
+        against = seen_out.get(word, 0)
+        off_topic = (against + _VOUCHING_PRIOR * off_topic_rate) / (times + against + _VOUCHING_PRIOR)
         if off_topic < off_topic_rate:
             vouched[word] = max(_VOUCHED_FLOOR, off_topic / off_topic_rate)
     return vouched
@@ -308,7 +309,8 @@ class Explanation:
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.candidate.entry.id, "score": self.candidate.score, "phrasing": self.candidate.phrasing,
-            "phrasing_read": self.phrasing_read, "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage, "unknown": self.unknown,
+            "phrasing_read": self.phrasing_read, "overlap": self.overlap, "fuzzy": self.fuzzy, "coverage": self.coverage,
+            "unknown": self.unknown,
             "damping": self.damping, "swapped_in": list(self.swapped_in), "set_aside": list(self.set_aside),
             "beside_subject": list(self.beside_subject), "learned": self.learned, "in_scope": self.in_scope,
             "words": [
@@ -360,7 +362,8 @@ class Matcher:
     _INDEX = (
         "_phrasings", "_analyzed", "_owner", "_starts", "_phrase_words", "_phrase_weight",
         "_entry_phrase_words", "_entry_body_words", "_weight", "_unknown_weight", "_surface", "_postings",
-        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_subject", "_safety_patterns", "_safety_spelt", "_learned", "_vouched",
+        "_phrase_postings", "_stems", "_variant_stems", "_mentioned", "_subject", "_safety_patterns", "_safety_spelt", "_learned",
+        "_vouched",
     )
     __slots__ = ("_kb", "_threshold", "_analyzer", "_safety", *_INDEX)
 
@@ -546,7 +549,9 @@ class Matcher:
             owner = found
         score, index, overlap, fuzzy, coverage, learned, in_scope = scores[owner]
         words = tuple(
-            WordWeight(word, said, known, round(weight, 2), self._where(owner, known), aside, known is None and word in self._vouched)
+            WordWeight(
+                word, said, known, round(weight, 2), self._where(owner, known), aside, known is None and word in self._vouched
+            )
             for word, said, known, weight, aside in query.readings
         )
         candidate = Candidate(self._kb.entries[owner], _shown(score), self._phrasings[index])

@@ -180,7 +180,7 @@ def explanation_text(why: Explanation) -> str:
                     ("said beside the question", word.aside), ("the examples use it in questions the KB covers", word.vouched)
                 ) if applies
             ]
-            verdict = f"against (no entry knows it; {' and '.join(lighter)}, so it weighs less)" if lighter else "against (no entry knows it)"
+            verdict = "against (no entry knows it" + (f"; {' and '.join(lighter)}, so it weighs less)" if lighter else ")")
         else:
             verdict = "against (not in this entry)"
         lines.append(f"    {printable(word.said)}{reading}  {word.weight:g}  {verdict}{'; ' + where if where else ''}")

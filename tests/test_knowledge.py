@@ -499,6 +499,14 @@ def test_unquoted_text_cut_short_by_a_hash_is_a_problem(tmp_path: Path) -> None:
     assert kb["rent"].tips == ("Quoted # is text", "Bring a lock#it is text without a space before it")
 
 
+def test_a_synonym_problem_names_its_key_in_plain_quotes(tmp_path: Path) -> None:
+    path = write(tmp_path / "kb.yaml", GOOD + 'synonyms:\n  e-bike: electric bike\n  pricing: [price, ""]\n')
+    assert [p.message for p in problems_of(path)] == [
+        "synonyms of 'e-bike' must be a list of text",  # not "'synonyms of 'e-bike''"
+        "synonyms of 'pricing' item is empty",
+    ]
+
+
 def test_missing_entries(tmp_path: Path) -> None:
     path = write(tmp_path / "kb.yaml", GOOD.replace("entries:", "entires:"))
     problems = problems_of(path)

@@ -305,9 +305,15 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
 
     path = _kb_path(args)
     matcher = load_matcher(path, threshold=getattr(args, "threshold", None))  # cached: a KB's model trains once
+    from .knowledge import kb_locations
+
     findings = lint(matcher, read_unanswered(args.log) if args.log else ())
+    # A finding about an entry or an example starts where it is written, as validate's problems do.
+    where = kb_locations(matcher.kb.files) if findings else {}
     for finding in findings:
-        out.write(f"{finding}\n")
+        key = ("example", finding.example) if finding.example else ("entry", finding.entry_id or "")
+        at = where.get(key)
+        out.write(f"{at}: {finding}\n" if at else f"{finding}\n")
     blocking = sum(f.blocking for f in findings)
     out.write(f"{path}: {len(findings)} finding{'s' if len(findings) != 1 else ''}, {blocking} collision{'s' if blocking != 1 else ''}\n")
     return EXIT_DECLINED if blocking else EXIT_OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,6 +192,27 @@ def _describe(value: object) -> str:
     return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
         type(value), type(value).__name__
     )
+
+
+def kb_locations(files: Iterable[Path]) -> dict[tuple[str, str], str]:
+    """Where each entry's id and each example's question are written, as "file:line:column", keyed
+    ("entry", id) and ("example", question), for tools that point authors at them (lint). The files
+    are read as node trees only, as when loading; one that no longer reads is skipped, since the
+    positions only help."""
+    found: dict[tuple[str, str], str] = {}
+    for path in files:
+        try:
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        for section, field_name, kind in (("entries", "id", "entry"), ("examples", "q", "example")):
+            items = next((v for k, v in root.value if k.value == section), None) if isinstance(root, yaml.MappingNode) else None
+            for item in items.value if isinstance(items, yaml.SequenceNode) else ():
+                for key, value in item.value if isinstance(item, yaml.MappingNode) else ():
+                    if key.value == field_name and isinstance(value, yaml.ScalarNode):
+                        mark = value.start_mark
+                        found.setdefault((kind, str(value.value).strip()), f"{path}:{mark.line + 1}:{mark.column + 1}")
+    return found
 
 
 def load_questions(path: str | Path, *, known_ids: Collection[str] | None = None) -> tuple[LabeledQuestion, ...]:

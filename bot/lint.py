@@ -40,6 +40,7 @@ class Finding:
     kind: str
     entry_id: str | None
     message: str
+    example: str | None = None  # for an example finding, the example's question
 
     @property
     def blocking(self) -> bool:
@@ -108,7 +109,8 @@ def lint(matcher: Matcher, unanswered: Iterable[str] = ()) -> list[Finding]:
             best, question = outcome.ranked[0], outcome.question
             label = f"expects {', '.join(question.expected)}" if question.in_scope else "out of scope"
             findings.append(Finding(
-                "example", best.entry.id, f"answers the example {question.text!r} ({label}) with {best.score:g}"
+                "example", best.entry.id, f"answers the example {question.text!r} ({label}) with {best.score:g}",
+                question.text,
             ))
     # A variant of a synonym the KB declares but never uses ("how much does it cost" for pricing)
     # is a topic the author already knows the KB leaves out, not a gap to report.

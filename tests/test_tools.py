@@ -198,8 +198,9 @@ def test_lint_reports_collisions_and_exits_non_zero(tmp_path: Path) -> None:
     kb = write(tmp_path / "kb.yaml", COLLIDING)
     result = run_faqbot("lint", str(kb))
     assert result.returncode == 1
-    assert "collision: feeding: 'how often should I water my plants' finds watering" in result.stdout
-    assert "few-alternates" in result.stdout
+    # each finding about an entry starts where the entry is written, as validate's problems do
+    assert f"{kb}:7:9: collision: feeding: 'how often should I water my plants' finds watering" in result.stdout
+    assert f"{kb}:2:9: few-alternates: watering:" in result.stdout
 
 
 def test_lint_reports_examples_the_bot_still_answers_against_their_label(tmp_path: Path) -> None:
@@ -207,7 +208,9 @@ def test_lint_reports_examples_the_bot_still_answers_against_their_label(tmp_pat
     kb = write(tmp_path / "kb.yaml", COLLIDING.replace("    alternates: [how often should I water my plants]\n", "") + examples)
     result = run_faqbot("lint", str(kb))
     assert result.returncode == 0, result.stdout  # worth a look, but the KB still answers as its author meant
-    assert "example: watering: answers the example 'how often should I water my plants' (out of scope) with" in result.stdout
+    # an example finding starts where the example is written
+    line = next(n for n, text in enumerate(kb.read_text().splitlines(), 1) if "how often should I water my plants, expect: null" in text)
+    assert f"{kb}:{line}:9: example: watering: answers the example 'how often should I water my plants' (out of scope) with" in result.stdout
     assert "fertiliser" not in result.stdout
 
 

@@ -267,9 +267,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.question:
         question = " ".join(args.question)
-        if not question.strip():
+        if not normalize(question):  # "", "???" or only emoji: nothing to match, as with no question
             example = example_question(matcher.kb) or "what can you tell me?"
-            raise FaqbotError(f"the question is empty: ask something, e.g. faqbot ask \"{example}\"")
+            what = "is empty" if not question.strip() else "has no words"
+            raise FaqbotError(f"the question {what}: ask something, e.g. faqbot ask \"{example}\"")
         reply = respond(question)
         try:
             show(question, reply)

@@ -532,11 +532,11 @@ def test_ask_shows_the_safety_notice_instead_of_an_answer(kb: bot.KnowledgeBase)
     assert "emergency services now.\n\nHow long" in alone  # one blank line between replies, as between answers
 
 
-@pytest.mark.parametrize("question", ["", "   "])
-def test_ask_an_empty_question_is_a_usage_error(question: str) -> None:
+@pytest.mark.parametrize(("question", "what"), [("", "is empty"), ("   ", "is empty"), ("?", "has no words"), ("😀 !!", "has no words")])
+def test_ask_an_empty_question_is_a_usage_error(question: str, what: str) -> None:
     result = run_faqbot("ask", question)
     assert result.returncode == 2 and not result.stdout
-    assert result.stderr == 'faqbot: the question is empty: ask something, e.g. faqbot ask "What is Swedish massage?"\n'
+    assert result.stderr == f'faqbot: the question {what}: ask something, e.g. faqbot ask "What is Swedish massage?"\n'
 
 
 def test_ask_answers_small_talk_as_the_chat_does_never_from_the_kb() -> None:

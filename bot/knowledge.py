@@ -770,7 +770,7 @@ class _FileReader:
             if key not in ENTRY_FIELDS:
                 close = difflib.get_close_matches(key, list(ENTRY_FIELDS), n=1)
                 misspelt.update(close)
-                self.problem(key_node, f"unknown field '{key}'{_did_you_mean(key, list(ENTRY_FIELDS))}")
+                self.problem(key_node, f"unknown field '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
                 valid = False
                 continue
             value: object = (

@@ -529,6 +529,7 @@ STRAIN = "a recent back strain or a slipped disc"
         "I twisted my back yesterday",
         "I threw my back out yesterday, can we still book",
         "I slipped a disc last week, can I get a massage",
+        "his back gave out when he bent down",
     ],
 )
 def test_a_recent_strain_is_a_caution(check: SafetyCheck, question: str) -> None:
@@ -544,6 +545,7 @@ def test_a_recent_strain_is_a_caution(check: SafetyCheck, question: str) -> None
         "can a massage help with muscle strain from sitting",
         "should we pull the curtains",
         "we went out last night and my back was sore",
+        "we went out for dinner and then back home for a massage",
     ],
 )
 def test_everyday_back_pain_is_no_strain(check: SafetyCheck, question: str) -> None:

@@ -132,7 +132,7 @@ def main() -> int:
         "`faqbot eval QUESTIONS --sweep` sweeps any one set.\n"
         f"Over both, the mean is within half a point of its top ({means[top]:.2%} at {top}) from {plateau[0]} to {plateau[-1]},\n"
         f"and with its neighbours it peaks at {pooled.best_threshold()}. The default for a KB with examples, {DEFAULT_THRESHOLD_WITH_EXAMPLES:g}, is that peak\n"
-        f"as it was when the scoring last changed (docs/matching.md); for a KB without, {DEFAULT_THRESHOLD:g}, the peak of the\n"
+        f"as it was when the scoring or the examples last changed (docs/matching.md); for a KB without, {DEFAULT_THRESHOLD:g}, the peak of the\n"
         "phrasings-only matcher's sweep on tune. The holdout set plays no part in either.\n\n"
         + "\n".join(sweep) + "\n",
         encoding="utf-8",

@@ -14,7 +14,8 @@ files are jobs of their own, in the modules named above.
 
 On a merge, a field whose import note (see bot/kbfile.py) still matches was not edited by hand,
 so it takes the article's new text; an edited field is kept, and reported when the article
-changed it too.
+changed it too. An entry the file's list of imported entries names and the KB no longer has
+was deleted by hand, and stays out.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,7 +34,17 @@ import yaml
 
 from .article import _ARTICLES, _FAQ_HEADING, MARKDOWN_SUFFIXES, Article, Section, parse_article, read_article
 from .errors import FaqbotError
-from .kbfile import _IMPORTED_FIELDS, Fingerprint, _digest, _entry_data, _write_atomically, dump_kb, read_fingerprints
+from .kbfile import (
+    _IMPORTED_FIELDS,
+    Fingerprint,
+    _digest,
+    _entry_data,
+    _write_atomically,
+    dump_kb,
+    imported_list,
+    read_fingerprints,
+    read_imported_list,
+)
 from .knowledge import Entry, KnowledgeBase, load_kb
 from .normalize import normalize
 from .questions import _Casing, _question
@@ -67,6 +78,7 @@ class Merge:
     notes: tuple[str, ...]
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()  # the article's entries that were deleted by hand after an import
 
 
 # === drafting entries =============================================================================
@@ -183,13 +195,14 @@ def merge_entries(
     *,
     imported: Mapping[str, Fingerprint] | None = None,
     elsewhere: Sequence[Entry] = (),
+    deleted: Collection[str] = (),
 ) -> Merge:
     """Re-import `drafted` (from an updated article) into `existing` (one KB file's entries).
 
     Hand edits survive: a field is updated only when its `imported` note shows it was not edited.
     Entries the article no longer has are kept and reported, new ones are added after their
-    neighbours (and linked from their parent and subsections), and entries that live in other
-    files of the KB (`elsewhere`) are left there.
+    neighbours (and linked from their parent and subsections), entries that live in other files
+    of the KB (`elsewhere`) are left there, and those the author `deleted` after an import stay out.
 
     Examples
     --------
@@ -202,7 +215,8 @@ def merge_entries(
     imported = imported or {}
     matched = _match([*existing, *elsewhere], drafted, imported)
     here = {entry.id for entry in existing}
-    added = tuple(new.id for new in drafted if new.id not in matched)
+    left_out = tuple(new.id for new in drafted if new.id not in matched and new.id in deleted)
+    added = tuple(new.id for new in drafted if new.id not in matched and new.id not in left_out)
     final = {new.id: matched[new.id].id if new.id in matched else new.id for new in drafted}
     by_id = {entry.id: entry for entry in existing}
     drafted_by_id = {new.id: new for new in drafted}
@@ -211,8 +225,14 @@ def merge_entries(
     updated = []
     for new in drafted:
         old = matched.get(new.id)
-        if old is None:
-            by_id[new.id] = dataclasses.replace(new, related=tuple(final[r] for r in new.related))
+        if new.id in left_out:
+            notes.append(
+                f"left out entry '{new.id}' ({new.source}): it was deleted after an import "
+                "(take it off the list at the top of the file to have it back)"
+            )
+        elif old is None:
+            related = tuple(final[r] for r in new.related if r not in left_out)
+            by_id[new.id] = dataclasses.replace(new, related=related)
             notes.append(f"added entry '{new.id}' ({new.source})")
         elif old.id in here:
             links = tuple(final[r] for r in new.related if r in added and _nested(new.source, drafted_by_id[r].source))
@@ -228,6 +248,7 @@ def merge_entries(
         tuple(notes),
         added,
         tuple(updated),
+        left_out,
     )
 
 
@@ -421,24 +442,38 @@ class _Output:
 def _fresh(article: Path, parsed: Article, drafted: Sequence[Entry]) -> _Output:
     data: dict[str, Any] = {"title": parsed.title} if parsed.title else {}
     data["entries"] = [_entry_data(e) for e in drafted]
-    header = (f"# Produced by `faqbot import` from {article.name}, to be edited by hand.", *_NOTES_EXPLAINED)
+    header = (
+        f"# Produced by `faqbot import` from {article.name}, to be edited by hand.",
+        *_NOTES_EXPLAINED,
+        *imported_list([e.id for e in drafted]),
+    )
     return _Output(data, header, {e.id: Fingerprint.of(e) for e in drafted}, _entries(len(drafted)))
 
 
 def _merged(path: Path, drafted: Sequence[Entry], stderr: TextIO) -> _Output:
     target = _read_target(path)
-    merged = merge_entries(target.entries, drafted, imported=target.imported, elsewhere=target.elsewhere)
+    listed, header = read_imported_list(target.header)
+    present = {entry.id for entry in (*target.entries, *target.elsewhere)}
+    merged = merge_entries(
+        target.entries,
+        drafted,
+        imported=target.imported,
+        elsewhere=target.elsewhere,
+        deleted={entry_id for entry_id in listed if entry_id not in present},
+    )
     for note in merged.notes:
         print(f"{path}: {note}", file=stderr)
     if target.dropped_comments:
         lines = f"{target.dropped_comments} line{'s' if target.dropped_comments != 1 else ''}"
         print(f"{path}: note: comments below the header are not kept ({lines})", file=stderr)
-    explained = any("'# imported:'" in line for line in target.header)
+    explained = any("'# imported:'" in line for line in header)
+    ever_imported = list(dict.fromkeys((*listed, *merged.imported)))
+    left_out = f", {len(merged.left_out)} left out as deleted" if merged.left_out else ""
     return _Output(
         data={**target.data, "entries": [_entry_data(e) for e in merged.entries]},
-        header=target.header if explained else (*target.header, *_NOTES_EXPLAINED),
+        header=(*header, *([] if explained else _NOTES_EXPLAINED), *imported_list(ever_imported)),
         imported=merged.imported,
-        summary=f"{_entries(len(merged.entries))} ({len(merged.added)} added, {len(merged.updated)} updated)",
+        summary=f"{_entries(len(merged.entries))} ({len(merged.added)} added, {len(merged.updated)} updated{left_out})",
         others=target.others,
     )
 

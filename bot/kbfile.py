@@ -3,7 +3,9 @@
 Each drafted entry's id line carries a note (`# imported: q=... a=... t=... s=...`): digests of
 the question, answer, tips and source the article gave it. `dump_kb` writes the notes and
 `read_fingerprints` reads them back, so their format lives in this one module; the merge in
-bot/importer.py compares them to tell hand edits from the article's changes.
+bot/importer.py compares them to tell hand edits from the article's changes. The header lists
+every entry ever imported into the file (`imported_list`, `read_imported_list`): an entry listed
+there and missing below was deleted by hand, and a merge does not bring it back.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from .knowledge import Entry
 __all__ = [
     "Fingerprint",
     "dump_kb",
+    "imported_list",
     "read_fingerprints",
+    "read_imported_list",
     "write_kb",
 ]
 
@@ -72,6 +76,47 @@ def read_fingerprints(text: str) -> dict[str, Fingerprint]:
     '4567ef01'
     """
     return {m[1]: Fingerprint(m[2], m[3], m[4], m[5]) for m in _NOTE.finditer(text)}
+
+
+_LIST_HEADING = "# Imported from the article so far (a merge does not bring back an entry you delete;"
+_LIST_HEADING_2 = "# take its id off this list to have it back):"
+_LIST_LINE = "#   "
+_LIST_WIDTH = 100
+
+
+def imported_list(ids: Sequence[str]) -> tuple[str, ...]:
+    """Header lines listing the ids of every entry imported into a file so far.
+
+    Examples
+    --------
+    >>> imported_list(["warm-up", "cool-down"])[-1]
+    '#   warm-up cool-down'
+    """
+    lines, line = [_LIST_HEADING, _LIST_HEADING_2], _LIST_LINE
+    for entry_id in ids:
+        if line != _LIST_LINE and len(line) + len(entry_id) > _LIST_WIDTH:
+            lines.append(line.rstrip())
+            line = _LIST_LINE
+        line += f"{entry_id} "
+    return (*lines, line.rstrip()) if line != _LIST_LINE else tuple(lines)
+
+
+def read_imported_list(header: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids an `imported_list` in `header` names (none when it has none), and the header without it.
+
+    Examples
+    --------
+    >>> read_imported_list(["# Mine.", *imported_list(["warm-up", "cool-down"])])
+    (('warm-up', 'cool-down'), ('# Mine.',))
+    """
+    if _LIST_HEADING not in header:
+        return (), tuple(header)
+    start = header.index(_LIST_HEADING)
+    end = start + 1 + (start + 1 < len(header) and header[start + 1] == _LIST_HEADING_2)
+    while end < len(header) and header[end].startswith(_LIST_LINE):
+        end += 1
+    ids = tuple(entry_id for line in header[start:end] if line.startswith(_LIST_LINE) for entry_id in line[len(_LIST_LINE):].split())
+    return ids, (*header[:start], *header[end:])
 
 
 # === writing ======================================================================================

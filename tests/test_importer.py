@@ -627,6 +627,35 @@ def test_merging_into_an_emptied_kb_explains_what_happened(tmp_path: Path) -> No
         run(ARTICLES / "stretching-v1.md", merge=kb)
 
 
+def test_an_entry_deleted_by_hand_stays_deleted(tmp_path: Path) -> None:
+    """Found in a KB author's review: each merge brought back the entries the author had deleted."""
+    kb = tmp_path / "kb.yaml"
+    run(ARTICLES / "stretching-v1.md", out=kb)
+    text = kb.read_text(encoding="utf-8")
+    start = text.index("  - id: faq-how-often-should-i-stretch")
+    kb.write_text(text[:start].rstrip("\n") + "\n", encoding="utf-8")  # the author deletes the last entry
+    for _ in range(2):  # and it stays out, merge after merge
+        _, report = run(ARTICLES / "stretching-v2.md", out=kb, merge=kb)
+        assert "faq-how-often-should-i-stretch" not in load_kb(kb)
+        assert any(line.startswith("left out entry 'faq-how-often-should-i-stretch' (FAQ): it was deleted") for line in merge_report(report))
+        assert "1 left out as deleted" in report[-1]
+    header = kb.read_text(encoding="utf-8").split("\ntitle:")[0]
+    assert header.count("faq-how-often-should-i-stretch") == 1 and "cool-down" in header  # listed: deleted, and new
+    # Taken off the list, the article's entry comes back.
+    edit(kb, " faq-how-often-should-i-stretch", "")
+    _, report = run(ARTICLES / "stretching-v2.md", out=kb, merge=kb)
+    assert load_kb(kb)["faq-how-often-should-i-stretch"].answer == "Most days, if you can."
+    assert "added entry 'faq-how-often-should-i-stretch' (FAQ)" in merge_report(report)
+
+
+def test_merge_entries_leaves_out_deleted_entries_and_links_to_them() -> None:
+    new = [Entry("a", "Q a?", "A.", "A", related=("b",)), Entry("b", "Q b?", "B.", "B", related=("a",))]
+    merged = merge_entries([], new, deleted={"b"})
+    assert [(e.id, e.related) for e in merged.entries] == [("a", ())]
+    assert (merged.added, merged.left_out) == (("a",), ("b",))
+    assert set(merged.imported) == {"a"}
+
+
 def test_merge_entries_matches_by_id_then_source_then_question() -> None:
     old = [Entry("a", "Q a?", "A.", "Part > A"), Entry("b", "Q b?", "B.", "Part > B"), Entry("c", "Q c?", "C.", "C")]
     new = [Entry("x", "Q x?", "A.", "Part > A"), Entry("c", "Q c?", "C2.", "C"), Entry("y", "Q b?", "B.", "Other")]

@@ -30,13 +30,13 @@ __all__ = ["WordModel"]
 # How much the weights are held towards 0 (the C of scikit-learn's LogisticRegression: the data's
 # loss counts this much against half the squared weights). Chosen on tune (docs/matching.md).
 _FIT_WEIGHT = 6.0
-# A weight this small moves an entry's odds by under 6%. Dropping them keeps 23,264 of the default
-# KB's 204,033 weights, and its index loads faster for it (`faqbot ask` reads it every time); on
+# A weight this small moves an entry's odds by under 6%. Dropping them keeps 35,077 of the default
+# KB's 370,530 weights, and its index loads faster for it (`faqbot ask` reads it every time); on
 # tune neither rate moved, and on the cross-validated examples their mean moved by 0.02 points.
 _NEGLIGIBLE = 0.06
 # The regression's work grows with (words in all questions) x classes, and its memory with
-# (distinct words) x classes: past these, a KB gets naive Bayes. The default KB uses about a
-# third and a fifth of them (1.2 million and 204,000); a KB of 1,000 entries and 5,000 examples
+# (distinct words) x classes: past these, a KB gets naive Bayes. The default KB uses about half
+# and a third of them (2.0 million and 371,000); a KB of 1,000 entries and 5,000 examples
 # took 3 minutes and 7 GB to train as a regression.
 _MAX_CELLS = 4_000_000
 _MAX_WEIGHTS = 1_000_000

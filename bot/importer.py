@@ -260,12 +260,15 @@ def _match(old: Sequence[Entry], new: Sequence[Entry], imported: Mapping[str, Fi
     """Drafted entry id -> the entry it was imported as."""
     matched: dict[str, Entry] = {}
     for old_key, new_key in _PASSES:
+        # A key pairs entries only if it is unique on each side as a whole: every FAQ entry's
+        # source is "FAQ", and a new question must not take over the entry of one the article dropped.
         taken = set(_matched_ids(matched))
-        olds = _by_unique_key((o for o in old if o.id not in taken), lambda o: old_key(o, imported.get(o.id)))
-        news = _by_unique_key((n for n in new if n.id not in matched), new_key)
+        olds = _by_unique_key(old, lambda o: old_key(o, imported.get(o.id)))
+        news = _by_unique_key(new, new_key)
         for key, entry in news.items():
-            if key in olds:
+            if key in olds and entry.id not in matched and olds[key].id not in taken:
                 matched[entry.id] = olds[key]
+                taken.add(olds[key].id)
     return matched
 
 

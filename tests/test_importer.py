@@ -656,6 +656,20 @@ def test_merge_entries_leaves_out_deleted_entries_and_links_to_them() -> None:
     assert set(merged.imported) == {"a"}
 
 
+def test_a_new_faq_question_does_not_take_over_a_dropped_ones_entry() -> None:
+    """Found in a KB author's review: every FAQ entry's source is "FAQ", so the one question the
+    article dropped and the one it added were paired, and the new one got the old one's alternates."""
+    old = [
+        Entry("faq-tap-water", "Can I use tap water?", "Yes.", "FAQ", alternates=("is chlorinated water ok",)),
+        Entry("faq-jar", "What jar?", "Glass.", "FAQ"),
+    ]
+    new = [Entry("faq-jar", "What jar?", "Glass.", "FAQ"), Entry("faq-smell", "Why does it smell?", "Feed it.", "FAQ")]
+    merged = merge_entries(old, new, imported={e.id: Fingerprint.of(e) for e in old})
+    assert [e.id for e in merged.entries] == ["faq-tap-water", "faq-jar", "faq-smell"]
+    assert merged.entries[0].question == "Can I use tap water?" and merged.added == ("faq-smell",)
+    assert "entry 'faq-tap-water' (FAQ): the article no longer has it; kept it (delete it by hand if it should go)" in merged.notes
+
+
 def test_merge_entries_matches_by_id_then_source_then_question() -> None:
     old = [Entry("a", "Q a?", "A.", "Part > A"), Entry("b", "Q b?", "B.", "Part > B"), Entry("c", "Q c?", "C.", "C")]
     new = [Entry("x", "Q x?", "A.", "Part > A"), Entry("c", "Q c?", "C2.", "C"), Entry("y", "Q b?", "B.", "Other")]

@@ -529,6 +529,8 @@ STRAIN = "a recent back strain or a slipped disc"
         "I twisted my back yesterday",
         "I threw my back out yesterday, can we still book",
         "I slipped a disc last week, can I get a massage",
+        "I have a bulging disc",
+        "is massage good for a herniated disc",
         "his back gave out when he bent down",
     ],
 )
@@ -554,7 +556,10 @@ def test_everyday_back_pain_is_no_strain(check: SafetyCheck, question: str) -> N
 
 @pytest.mark.parametrize(
     "question",
-    ["what should I expect at a couples massage?", "I'm expecting the massage to hurt", "there was a pregnant pause, then he asked"],
+    [
+        "what should I expect at a couples massage?", "I'm expecting the massage to hurt", "there was a pregnant pause, then he asked",
+        "what should my wife expect during a couples massage",  # why "my wife is expecting" is no pattern: same stem
+    ],
 )
 def test_expecting_something_else_is_not_pregnancy(check: SafetyCheck, question: str) -> None:
     assert check.signs_in(question) == ()

@@ -263,6 +263,17 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
                         if reply.held
                         else f"; it mentions a caution ({matched}), whose notice comes first"
                     )
+                elif reply.ambiguous:
+                    first, second = reply.suggestions[:2]
+                    verdict += (
+                        f": '{first.entry.id}' ({first.score:g}) and '{second.entry.id}' ({second.score:g}) fit almost"
+                        " equally well, so the bot asks which was meant"
+                    )
+                elif reply.vague:
+                    verdict += (
+                        ": it points back at something said before and names no topic of its own,"
+                        " so the bot asks for the whole question"
+                    )
                 out.write(f"  threshold {matcher.threshold:g}: {verdict}\n")
 
     if args.question:

@@ -244,6 +244,17 @@ def test_ask_explain_shows_the_phrasing_parts_and_words() -> None:
     assert held.stdout.rstrip().endswith(  # the sign and the KB pattern that found it, for an author checking a false alarm
         'it mentions a warning sign (numbness or weakness in the legs: "numb leg"), so the notice comes instead of an answer'
     )
+    # Found by a KB author's review: a decline for two close entries, or for a question that only
+    # points back, said "not answered" and no more.
+    close = run_faqbot("ask", "--json", "should it hurt").stdout
+    pair = [(s["id"], s["score"]) for s in json.loads(close)["suggestions"][:2]]
+    assert json.loads(close)["ambiguous"]
+    assert run_faqbot("ask", "--explain", "should it hurt").stdout.rstrip().endswith(
+        f"not answered: '{pair[0][0]}' ({pair[0][1]:g}) and '{pair[1][0]}' ({pair[1][1]:g}) fit almost equally well, so the bot asks which was meant"
+    )
+    assert run_faqbot("ask", "--explain", "is that ok for my husband too?").stdout.rstrip().endswith(
+        "not answered: it points back at something said before and names no topic of its own, so the bot asks for the whole question"
+    )
     hello = run_faqbot("ask", "--explain", "hello").stdout
     assert "Why" not in hello and hello.endswith("  small talk: said back as such; nothing in the KB was matched\n")
     # the synonyms' reading of the phrasing, where it is not the phrasing's own words

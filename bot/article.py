@@ -97,6 +97,9 @@ _LINKING = frozenset("of for in on to with about from at by and or vs versus dur
 _MINOR = _ARTICLES | _LINKING | {"is", "are", "as", "but", "nor", "so", "yet", "via"}
 
 
+_NO_TEXT = "a heading with no text of its own"
+
+
 @dataclass(frozen=True, slots=True)
 class Skip:
     """Something in the article that no entry uses, and why (line counts from 1)."""
@@ -183,6 +186,8 @@ def parse_article(text: str, *, markdown: bool | None = None) -> Article:
     outline = _Outliner(markdown)
     outline.run(blocks)
     skipped = [*reader.skipped, *outline.skipped, *([repeat] if repeat else [])]
+    if any(section.faq for section in outline.sections):  # its questions are imported: no news that it has no text
+        skipped = [s for s in skipped if not (s.reason == _NO_TEXT and _FAQ_HEADING.match(s.text))]
     return Article(title, tuple(outline.sections), tuple(sorted(skipped, key=lambda s: s.line)))
 
 
@@ -491,7 +496,7 @@ class _Outliner:
         elif open_.faq:
             self.skipped.append(Skip(open_.line, open_.path[-1], "a question without an answer"))
         elif open_.path:
-            self.skipped.append(Skip(open_.line, open_.path[-1], "a heading with no text of its own"))
+            self.skipped.append(Skip(open_.line, open_.path[-1], _NO_TEXT))
         return introduces
 
 

@@ -195,6 +195,11 @@ class Conversation:
                 return self._say("OK. Ask me anything, or type /topics to see everything I know about.", width)
             self.warned = ()
             return self._say("Sorry, I misread you: no more reminders. If such a sign does come, please see a doctor.", width)
+        if self.warned and (denied := set(self.matcher.safety_check().denied_in(text)) & set(self.warned)):
+            # "I'm not pregnant": the user corrects what the bot took from them.
+            self.warned = tuple(sign for sign in self.warned if sign not in denied)
+            if "?" not in text:
+                return self._say("Sorry, I misread you: no more reminders about that. Ask me anything you like.", width)
         if self.warned and _DOCTOR_CLEARED.search(said) and not _NEGATION.search(said):
             if self.matcher.safety_check().signs_in(text):
                 return self._ask(text, width)  # a new sign in the same breath: its notice, reminders kept

@@ -10,7 +10,8 @@ denial does not count ("my legs aren't numb or weak", "no fever, can I still get
 negation, the denied words ending their clause, and nothing after them but a question about
 something else. Anything more keeps the sign ("I didn't have a fever until yesterday", "it's not a
 clot, is it?", "My feet aren't numb. My legs are."), as does a pattern that holds the negation
-("can't feel leg"). A pattern may name a group of words ("<role> no massage": any one of the
+("can't feel leg"). A reply to the bot may open with "no" and end with "you misread me" and still
+deny ("no, I'm not pregnant, you misread me"). A pattern may name a group of words ("<role> no massage": any one of the
 group's words will do), and a sign may keep its patterns to one clause (`within: clause`), for
 advice whose words must belong together. Patterns are data (knowledge/safety.yaml), never code;
 a missed sign is worse than an extra notice, so a KB should list many plain ways of saying each sign.
@@ -57,6 +58,13 @@ _NEGATION_FILLER = frozenset("really very any a an getting feeling feel have hav
 _BODY = frozenset("leg legs foot feet toe toes back arm arms hand hands body bum butt buttocks groin thigh thighs "
                   "calf calves knee knees hip hips".split())
 _TRAILING_FILLER = frozenset("btw lol tbh though tho anyway haha".split())
+# A reply to the bot may open with "no" ("no, my legs aren't numb") and end by saying it misread:
+# neither is a second negation nor a question about the sign.
+_INTERJECTIONS = frozenset("no nope nah".split())
+_CORRECTIONS = (
+    ["you", "misread", "me"], ["you", "misread"], ["you", "misunderstood"], ["you", "misunderstood", "me"],
+    ["you", "got", "it", "wrong"], ["you", "got", "that", "wrong"], ["you", "got", "me", "wrong"],
+)
 _DETERMINERS = frozenset("my his her their your our the both".split())
 _ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
@@ -98,7 +106,14 @@ def _undenied(clauses: list[list[str]], *, asked: bool = False) -> list[str]:
     ['my', 'feet', 'arent', 'numb', 'my', 'legs', 'are']
     >>> _undenied([["i", "didnt", "have", "a", "fever", "until", "yesterday"]])  # it has one now
     ['i', 'didnt', 'have', 'a', 'fever', 'until', 'yesterday']
+    >>> _undenied([c.split() for c in ("no", "im not pregnant", "you misread me")])  # a correction
+    ['im', 'not', 'you', 'misread', 'me']
     """
+    if clauses and clauses[0][0] in _INTERJECTIONS:  # "no, ..." or "no I'm not ...", but "no fever" denies
+        if len(clauses[0]) == 1 and len(clauses) > 1:
+            clauses = clauses[1:]
+        elif not _NEGATIONS.isdisjoint(clauses[0][1:]):
+            clauses = [clauses[0][1:], *clauses[1:]]
     words = [word for clause in clauses for word in clause]
     negations = [(c, n) for c, clause in enumerate(clauses) for n, word in enumerate(clause) if word in _NEGATIONS]
     if len(negations) != 1:
@@ -135,6 +150,8 @@ def _asks_on_its_own(words: list[str]) -> bool:
     """Whether words after a denial ask something else ("can we still get a massage?"), not about
     the sign ("is that normal?", "why now?") and not for reassurance ("is it?"), or say the trouble
     is only an everyday ache ("just stiff", "it's just the lower back that aches")."""
+    if words in _CORRECTIONS:
+        return True
     if words[:1] in (["just"], ["only"]) or words[:2] in (["its", "just"], ["its", "only"]):
         rest = words[1:] if words[0] in ("just", "only") else words[2:]
         return bool(rest) and _EVERYDAY.issuperset(rest)
@@ -246,8 +263,14 @@ class SafetyCheck:
         """The signs `text` mentions, in the KB's order; () when none (or the KB has no safety section)."""
         return tuple(sign for sign, _ in self.matches(text))
 
-    def matches(self, text: str) -> tuple[tuple[WarningSign, str], ...]:
-        """Each sign `text` mentions with the first of its patterns (as the KB wrote it) that matched."""
+    def denied_in(self, text: str) -> tuple[WarningSign, ...]:
+        """The signs `text` names only to deny them ("I'm not pregnant"), in the KB's order."""
+        found = set(self.signs_in(text))
+        return tuple(sign for sign, _ in self.matches(text, denials=False) if sign not in found)
+
+    def matches(self, text: str, *, denials: bool = True) -> tuple[tuple[WarningSign, str], ...]:
+        """Each sign `text` mentions with the first of its patterns (as the KB wrote it) that matched
+        (unless `denials` is false, one the text denies counts too)."""
         if not self._rules:
             return ()
         # An ellipsis trails off ("my legs... they feel numb"); it does not end the sentence.
@@ -279,7 +302,11 @@ class SafetyCheck:
         found = []
         for sign, rules in self._rules:
             written = next(
-                (rule.written for rule in rules if any(map(rule.holds, by_clause if rule.in_clause else every if rule.negated else undenied))),
+                (
+                    rule.written
+                    for rule in rules
+                    if any(map(rule.holds, by_clause if rule.in_clause else every if rule.negated or not denials else undenied))
+                ),
                 None,
             )
             if written is not None:

@@ -277,6 +277,20 @@ def test_saying_the_bot_misread_you_ends_the_reminders() -> None:
     assert said(Conversation(Matcher(load_kb())), "i dont have that").startswith("OK.")  # nothing to take back
 
 
+def test_denying_a_sign_in_your_own_words_ends_its_reminders() -> None:
+    """Found by a new user's review: after "I'm not pregnant" the answers still said "Remember that
+    you mentioned pregnancy"; only the bot's own phrases ("I don't have that") stopped them."""
+    chat = Conversation(Matcher(load_kb()))
+    said(chat, "I'm pregnant, is a massage ok?")
+    said(chat, "my legs are numb")
+    assert said(chat, "no, I'm not pregnant").startswith("Sorry, I misread you: no more reminders about that.")
+    reminder = said(chat, "how long is it")
+    assert reminder.startswith("Remember that you mentioned numbness") and "pregnan" not in reminder  # the other sign stays
+    answer = said(chat, "my legs aren't numb, how long does a massage last?")  # denied with a question: answered as one
+    assert "Remember" not in answer and "Please read this first" not in answer and "How long does a couples massage last?" in answer
+    assert said(chat, "how long is it").startswith("How long does a couples massage last?")  # no reminders left
+
+
 def test_a_decline_after_a_warning_sign_recalls_it_too() -> None:
     chat = Conversation(Matcher(load_kb()))
     said(chat, "I have a fever")

@@ -554,6 +554,17 @@ def test_everyday_back_pain_is_no_strain(check: SafetyCheck, question: str) -> N
     assert check.signs_in(question) == ()
 
 
+def test_a_correction_of_the_bot_is_a_denial(check: SafetyCheck) -> None:
+    """Found by a new user's review: an opening "no" counted as a second negation, and "you misread
+    me" as something said about the sign, so correcting the bot brought the notice back."""
+    for line in ("no, my legs aren't numb, you misread me", "no I am not pregnant", "I'm not pregnant, you misread me"):
+        assert check.signs_in(line) == (), line
+        assert check.denied_in(line), line
+    for line in ("no, my legs are numb", "no my legs are numb", "nope. my legs are numb"):  # "no" is not a denial of what follows
+        assert check.signs_in(line), line
+    assert check.denied_in("my legs are numb") == ()
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -115,8 +115,8 @@ def read_imported_list(header: Sequence[str]) -> tuple[tuple[str, ...], tuple[st
     end = start + 1 + (start + 1 < len(header) and header[start + 1] == _LIST_HEADING_2)
     while end < len(header) and header[end].startswith(_LIST_LINE):
         end += 1
-    ids = tuple(entry_id for line in header[start:end] if line.startswith(_LIST_LINE) for entry_id in line[len(_LIST_LINE):].split())
-    return ids, (*header[:start], *header[end:])
+    listed = [line[len(_LIST_LINE) :] for line in header[start:end] if line.startswith(_LIST_LINE)]
+    return tuple(entry_id for line in listed for entry_id in line.split()), (*header[:start], *header[end:])
 
 
 # === writing ======================================================================================

@@ -11,10 +11,11 @@ negation, the denied words ending their clause, and nothing after them but a que
 something else. Anything more keeps the sign ("I didn't have a fever until yesterday", "it's not a
 clot, is it?", "My feet aren't numb. My legs are."), as does a pattern that holds the negation
 ("can't feel leg"). A reply to the bot may open with "no" and end with "you misread me" and still
-deny ("no, I'm not pregnant, you misread me"). A pattern may name a group of words ("<role> no massage": any one of the
-group's words will do), and a sign may keep its patterns to one clause (`within: clause`), for
-advice whose words must belong together. Patterns are data (knowledge/safety.yaml), never code;
-a missed sign is worse than an extra notice, so a KB should list many plain ways of saying each sign.
+deny ("no, I'm not pregnant, you misread me"). A pattern may name a group of words ("<role> no
+massage": any one of the group's words will do), and a sign may keep its patterns to one clause
+(`within: clause`), for advice whose words must belong together. Patterns are data
+(knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB should
+list many plain ways of saying each sign.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from .render import (
     tips_fragments,
     topics_fragments,
 )
-from .reply import reply_to
+from .reply import holds_back, reply_to
 from .smalltalk import GOODBYE, example_question, small_talk, small_talk_line
 from .smalltalk import HELP as ASKS_FOR_HELP
 from .unanswered import UnansweredLog
@@ -193,8 +193,10 @@ class Conversation:
         if said in _NOT_MY_SIGN:
             if not self.warned:
                 return self._say("OK. Ask me anything, or type /topics to see everything I know about.", width)
+            # "If such a sign does come" fits a warning sign, not a caution such as pregnancy.
+            later = " If such a sign does come, please see a doctor." if holds_back(self.warned) else ""
             self.warned = ()
-            return self._say("Sorry, I misread you: no more reminders. If such a sign does come, please see a doctor.", width)
+            return self._say(f"Sorry, I misread you: no more reminders.{later}", width)
         if self.warned and (denied := set(self.matcher.safety_check().denied_in(text)) & set(self.warned)):
             # "I'm not pregnant": the user corrects what the bot took from them.
             self.warned = tuple(sign for sign in self.warned if sign not in denied)

@@ -275,6 +275,11 @@ def test_saying_the_bot_misread_you_ends_the_reminders() -> None:
     assert said(chat, "No, I don't have that!").startswith("Sorry, I misread you: no more reminders.")
     assert said(chat, "how long is it").startswith("How long does a couples massage last?")
     assert said(Conversation(Matcher(load_kb())), "i dont have that").startswith("OK.")  # nothing to take back
+    numb, pregnant = Conversation(Matcher(load_kb())), Conversation(Matcher(load_kb()))
+    said(numb, "my legs are numb")
+    said(pregnant, "I'm pregnant, is a massage ok?")
+    assert " ".join(said(numb, "you misread me").split()).endswith("If such a sign does come, please see a doctor.")
+    assert "see a doctor" not in said(pregnant, "you misread me")  # found by a review: it read oddly after a caution
 
 
 def test_denying_a_sign_in_your_own_words_ends_its_reminders() -> None:

@@ -279,7 +279,7 @@ def test_saying_the_bot_misread_you_ends_the_reminders() -> None:
     said(numb, "my legs are numb")
     said(pregnant, "I'm pregnant, is a massage ok?")
     assert " ".join(said(numb, "you misread me").split()).endswith("If such a sign does come, please see a doctor.")
-    assert "see a doctor" not in said(pregnant, "you misread me")  # found by a review: it read oddly after a caution
+    assert said(pregnant, "you misread me").split() == "Sorry, I misread you: no more reminders.".split()  # read oddly after a caution
 
 
 def test_denying_a_sign_in_your_own_words_ends_its_reminders() -> None:

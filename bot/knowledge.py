@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from .errors import FaqbotError, Problem
 from .model import Entry, KnowledgeBase, LabeledQuestion, Safety, WarningSign, default_kb_path, kb_files
 from .normalize import normalize
-from .safety import ignored_phrase
+from .safety import ignored_phrase, quoted_words
 
 try:  # The C loader is many times faster; both give yaml.safe_load semantics.
     from yaml import CSafeLoader as _SafeLoader
@@ -546,7 +546,7 @@ class _FileReader:
             ignore = self.check_ignore(ignore, ignore_node.value, signs)
         if isinstance(signs_node, yaml.SequenceNode):  # even when other problems were found: all in one run
             names = [key.value for key, _ in groups_node.value] if isinstance(groups_node, yaml.MappingNode) else []
-            if not self.check_references(signs_node.value, names):
+            if not self.check_patterns(signs_node.value, names):
                 signs = None
         if notice is not None and signs is not None and ignore is not None and groups is not None:
             self.result.safety = Safety(notice, tuple(signs), ignore, groups)
@@ -573,9 +573,9 @@ class _FileReader:
             groups = None
         return groups
 
-    def check_references(self, sign_nodes: list[yaml.Node], groups: list[str]) -> bool:
-        """Every "<name>" in a pattern must be a group (read from the nodes, so that it is checked
-        even in signs with other problems)."""
+    def check_patterns(self, sign_nodes: list[yaml.Node], groups: list[str]) -> bool:
+        """Every "<name>" in a pattern must be a group, and a pattern in quotes needs two words or
+        more (read from the nodes, so that it is checked even in signs with other problems)."""
         ok = True
         pattern_nodes = [
             pattern
@@ -587,6 +587,12 @@ class _FileReader:
             if isinstance(pattern, yaml.ScalarNode) and isinstance(pattern.value, str)
         ]
         for pattern_node in pattern_nodes:
+            quoted = quoted_words(pattern_node.value)
+            if quoted is not None and (len(quoted) < 2 or _GROUP_REFERENCE.search(pattern_node.value)):
+                # One word as written would miss its other forms; a group's words have no one order.
+                self.problem(pattern_node, "a pattern in quotes needs two words or more, and no <group>")
+                ok = False
+                continue
             for name in _GROUP_REFERENCE.findall(pattern_node.value):
                 if name not in groups:
                     self.problem(pattern_node, f"unknown group <{name}>{_did_you_mean(name, groups)}")

@@ -13,7 +13,9 @@ clot, is it?", "My feet aren't numb. My legs are."), as does a pattern that hold
 ("can't feel leg"). A reply to the bot may open with "no" and end with "you misread me" and still
 deny ("no, I'm not pregnant, you misread me"). A pattern may name a group of words ("<role> no
 massage": any one of the group's words will do), and a sign may keep its patterns to one clause
-(`within: clause`), for advice whose words must belong together. Patterns are data
+(`within: clause`), for advice whose words must belong together. A pattern in double quotes
+('"is expecting"') matches only its words as written, side by side and in order: where a word's
+other forms mean something else ("what should we expect"). Patterns are data
 (knowledge/safety.yaml), never code; a missed sign is worse than an extra notice, so a KB should
 list many plain ways of saying each sign.
 """
@@ -83,6 +85,7 @@ _BACK_REFERENCES = frozenset(
 # A sign matched `within: clause` (a doctor's "no massage": "my doctor recommended massage, not
 # surgery" is no sign) needs a pattern in one clause, which ends at a comma or at one of these.
 _CLAUSE_TURNS = frozenset("but so though although however whereas except".split())
+_SIDE_BY_SIDE = "+"  # joins two words said next to each other, for patterns in quotes
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -246,6 +249,7 @@ class SafetyCheck:
         self._vocabulary = frozenset(
             word for _, rules in self._rules for rule in rules for word in rule.needed.union(*rule.choices)
         )
+        self._quoted = any(_SIDE_BY_SIDE in word for word in self._vocabulary)
         # Pattern words by first letter, as stems and as spelt: a typo may hide a stem ("numness" is
         # "numbness", whose stem is "numb") and a stem may hide a typo ("fevar" stems to "fevar").
         spellings = {word for words in spelt.values() for word in words}
@@ -253,7 +257,7 @@ class SafetyCheck:
         self._typos = True
         self._misspellable: dict[str, tuple[str, ...]] = {}
         for word in sorted(self._vocabulary | spellings):
-            if len(word) >= (6 if word in STOPWORDS else 4):
+            if len(word) >= (6 if word in STOPWORDS else 4) and _SIDE_BY_SIDE not in word:
                 self._misspellable[word[0]] = (*self._misspellable.get(word[0], ()), word)
 
     @property
@@ -330,9 +334,11 @@ class SafetyCheck:
         """The stems of `spelt`, and of the pattern words its typos stand for."""
         stems = [self._stem_word(word) for word in spelt]
         words = set(stems)
+        if self._quoted:
+            words |= {_side_by_side(first, second) for first, second in zip(spelt, spelt[1:])}
         if not self._typos:
             return words
-        unknown = {w for w, s in zip(spelt, stems) if s not in self._vocabulary} | (words - self._vocabulary)
+        unknown = {w for w, s in zip(spelt, stems) if s not in self._vocabulary} | (set(stems) - self._vocabulary)
         # A letter typed twice in a short word ("leggs", "numbb"), found among the patterns' own
         # spellings, so that "feel" or "good" costs no stemming.
         held_keys = {
@@ -407,7 +413,10 @@ def spell_patterns(safety: Safety | None) -> dict[str, tuple[str, ...]]:
 
 
 def _slots(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> set[str]:
-    """A pattern's stems, with a group ("<role>") as one slot: its words' stems, "|"-joined."""
+    """A pattern's stems, with a group ("<role>") as one slot: its words' stems, "|"-joined; for a
+    pattern in quotes, each pair of its words side by side, as written."""
+    if (words := quoted_words(pattern)) is not None:
+        return {_side_by_side(first, second) for first, second in zip(words, words[1:])}
     slots: set[str] = set()
     for written in pattern.split():
         name = _group_name(written)
@@ -416,6 +425,27 @@ def _slots(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> set[str]:
         else:
             slots |= _stems(written)
     return slots
+
+
+def quoted_words(pattern: str) -> list[str] | None:
+    """The words of a pattern in double quotes, normalized; None for a pattern without them.
+
+    Examples
+    --------
+    >>> quoted_words('"She\'s expecting"')
+    ['shes', 'expecting']
+    >>> quoted_words("expecting a baby") is None
+    True
+    """
+    stripped = pattern.strip()
+    if len(stripped) < 2 or not (stripped.startswith('"') and stripped.endswith('"')):
+        return None
+    return normalize(stripped[1:-1]).split()
+
+
+def _side_by_side(first: str, second: str) -> str:
+    """Two words written next to each other, as one token (no word holds the joiner: normalizing drops it)."""
+    return f"{first}{_SIDE_BY_SIDE}{second}"
 
 
 def _group_name(written: str) -> str:

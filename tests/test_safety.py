@@ -569,8 +569,45 @@ def test_a_correction_of_the_bot_is_a_denial(check: SafetyCheck) -> None:
     "question",
     [
         "what should I expect at a couples massage?", "I'm expecting the massage to hurt", "there was a pregnant pause, then he asked",
-        "what should my wife expect during a couples massage",  # why "my wife is expecting" is no pattern: same stem
+        "what should my wife expect during a couples massage",  # the stem of "my wife is expecting"
+        "what are we expecting from the massage", "my wife isn't expecting",
     ],
 )
 def test_expecting_something_else_is_not_pregnancy(check: SafetyCheck, question: str) -> None:
     assert check.signs_in(question) == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # From a new user's review: the first got no caution, and the "what to expect" answer.
+        "my wife is expecting, can I massage her lower back", "our baby is due in march, can we do a couples massage",
+        "We're expecting our first, is a couples massage a good idea?", "she's expecting, what oils are safe",
+        "my partner and I are expecting", "what should we do before her due date",
+    ],
+)
+def test_expecting_said_of_someone_is_pregnancy(check: SafetyCheck, question: str) -> None:
+    assert [s.name for s in check.signs_in(question)] == ["pregnancy"]
+
+
+def test_a_pattern_in_quotes_matches_only_as_written_and_side_by_side(tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        "safety:\n  notice: See a doctor.\n  signs:\n"
+        "    - name: a fall\n      patterns: ['\"took a tumble\"']\n"
+        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
+        encoding="utf-8",
+    )
+    safety = load_kb(tmp_path).safety
+    assert [s.name for s in warning_signs(safety, "Grandad took a tumble. Can we massage his back?")] == ["a fall"]
+    for other in ("he takes a tumble dryer sheet", "a tumble is what he took", "he took a bad tumble", "took a tumbel"):
+        assert warning_signs(safety, other) == (), other
+
+
+def test_a_pattern_in_quotes_needs_two_words_and_no_group(tmp_path: Path) -> None:
+    errors = validation_errors(
+        tmp_path,
+        "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet]\n  signs:\n"
+        "    - name: a fall\n      patterns: ['\"tumbled\"', '\"<vet> said\"', took a tumble]\n",
+    )
+    assert "kb.yaml:7:18: a pattern in quotes needs two words or more, and no <group>" in errors
+    assert "kb.yaml:7:31: a pattern in quotes needs two words or more, and no <group>" in errors

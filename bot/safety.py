@@ -72,6 +72,7 @@ _DETERMINERS = frozenset("my his her their your our the both".split())
 _ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
 _POINTING = frozenset("it this that these those now why happening normal cause causing".split())
+_CURIOUS = frozenset("curious wondering asking".split())
 # After a denial, "just" or "only" and these words alone keep it a denial: "my legs aren't numb, just
 # stiff". Not "only in the legs" or "only when I stand up": those place the sign, not deny it.
 _EVERYDAY = frozenset(
@@ -153,9 +154,14 @@ def _ends_a_denial(rest: list[str]) -> bool:
 def _asks_on_its_own(words: list[str]) -> bool:
     """Whether words after a denial ask something else ("can we still get a massage?"), not about
     the sign ("is that normal?", "why now?") and not for reassurance ("is it?"), or say the trouble
-    is only an everyday ache ("just stiff", "it's just the lower back that aches")."""
+    is only an everyday ache ("just stiff", "it's just the lower back that aches"). After "just
+    curious" or "just wondering", "it" is what they wonder about, not the sign: "I'm not pregnant,
+    just curious how long it lasts"."""
     if words in _CORRECTIONS:
         return True
+    if words[:1] == ["just"] and words[1:2] and words[1] in _CURIOUS:
+        rest = words[2:]
+        return len(rest) > 2 and rest[0] in _ASKING | {"about", "if", "whether"} and (_POINTING - {"it"}).isdisjoint(rest)
     if words[:1] in (["just"], ["only"]) or words[:2] in (["its", "just"], ["its", "only"]):
         rest = words[1:] if words[0] in ("just", "only") else words[2:]
         return bool(rest) and _EVERYDAY.issuperset(rest)

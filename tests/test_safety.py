@@ -350,6 +350,8 @@ def test_a_pattern_is_caught_anywhere_within_one_sentence(check: SafetyCheck) ->
         "my legs aren't numb, just stiff",
         "I'm not pregnant btw",  # chat filler after the denied word
         "my legs aren't numb lol",
+        "I'm not pregnant, just curious how long it lasts",  # from a new user's review
+        "my legs aren't numb, just wondering which massage is best for my back",
     ],
 )
 def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: str) -> None:
@@ -394,6 +396,8 @@ def test_a_sign_the_question_denies_is_not_a_sign(check: SafetyCheck, question: 
         ("Not numb in the feet, only in the legs", LEGS),  # "only" places the sign here
         ("I'm not dizzy, only when I stand up", CHEST),
         ("my legs aren't numb, just weak", LEGS),
+        ("my legs aren't numb, just wondering why they feel so heavy", LEGS),  # "why": about the sign
+        ("I'm not dizzy, just curious if that is normal", CHEST),
     ],
 )
 def test_a_negation_near_a_sign_does_not_hide_it(check: SafetyCheck, question: str, sign: str) -> None:

@@ -125,6 +125,9 @@ _SUBJECT_SHARE = 0.5
 _SUBJECT_MIN_ENTRIES = 10
 _DETERMINERS = frozenset("a an the my our your his her their".split())
 _DETERMINER_REACH = 2
+# A phrasing's "during", "before" or "after" (as stemmed) may go with its subject: "what should I
+# expect at the dentist" swaps "during a couples massage" for "at the dentist".
+_SWAPPED_WITH_THE_SUBJECT = frozenset({"dure", "befor", "after"})
 _ASKS_WHAT_IT_IS = re.compile(
     r"^(so |and |ok |hey |hi )?(what|wat|whats)( exactly)? (is|are|s)\b|^whats\b|^(define|definition|meaning|explain|describe)\b"
     r"|\bwhat (is|s) (it|that|this)( exactly)?$|\bwhat\b.* (is|are)$|\bwhat (kind|sort|type) of \w+ (is|are)\b"
@@ -720,7 +723,10 @@ class Matcher:
         rarest = min(known, key=lambda word: len(self._phrase_postings.get(word, ())))
         for index in self._phrase_postings.get(rarest, ()):
             phrasing = set(self._phrase_words[index].split())
-            if not (known < phrasing and all(_listed(word, self._subject) for word in phrasing - known)):
+            if not (
+                known < phrasing
+                and all(_listed(word, self._subject) or word in _SWAPPED_WITH_THE_SUBJECT for word in phrasing - known)
+            ):
                 continue
             before = 0
             for word in content_words(self._analyzed[index]):

@@ -89,6 +89,14 @@ _DOCTOR_CLEARED = re.compile(
     rf"|\b{_DOCTOR} gave (me|us) the (all clear|go ahead|ok)\b|\ball clear from (my|the|a) {_DOCTOR}\b"
 )
 _NEGATION = re.compile(r"\b(not|never|isnt|arent|wasnt|werent|hasnt|havent|dont|doesnt|didnt|cant|shouldnt|wont|yet|stop)\b")
+_CLAUSE = re.compile(r"(?<=[,.;:!?])\s+")
+
+
+def _without_clearance(text: str) -> str:
+    """`text` less its clauses that say a doctor has seen the user, as _DOCTOR_CLEARED finds them."""
+    return " ".join(part for part in _CLAUSE.split(text) if not _DOCTOR_CLEARED.search(normalize(part))).strip(" ,;:")
+
+
 # A visit dated well before the chat ("years ago", "last year") may predate what the user described.
 _LONG_AGO = re.compile(
     r"\b(ago|last (year|month|summer|winter|spring|autumn|fall)|as a (kid|child|teen|teenager)|when i was|back in|in \d{4})\b"
@@ -212,8 +220,13 @@ class Conversation:
                     width,
                 )
             self.warned = ()
-            if "?" not in text:
+            question = _without_clearance(text)
+            if "?" not in text or not question:
                 return self._say("Good to hear that a doctor has seen you. Ask me anything you like.", width)
+            # "A doctor has seen me, what massage is best for my back?": the doctor's words would pull
+            # the question towards the precautions, so it is asked without them.
+            good_to_hear = self._say("Good to hear that a doctor has seen you.", width).fragments
+            return Turn(good_to_hear + [("", "\n")] + self._ask(question, width).fragments)
         if chat is not None:
             return self._say(small_talk_line(chat, self.kb, chat=True), width)
         return self._ask(text, width)

@@ -8,8 +8,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bot import Matcher
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +32,14 @@ def default_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setenv("XDG_CACHE_HOME", str(cache))
         load_matcher()
     return cache / "faqbot"
+
+
+@pytest.fixture(scope="session")
+def default_matcher() -> Matcher:
+    """The default KB's matcher, built once: it changes nothing it is asked, so tests may share it."""
+    from bot import Matcher, load_kb
+
+    return Matcher(load_kb())
 
 
 @pytest.fixture(autouse=True)

@@ -102,8 +102,8 @@ def test_the_order_of_two_tied_entries_is_the_same_in_every_process(tmp_path: Pa
     assert orders == {("green-tea", "black-tea", "storage")}
 
 
-def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path) -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path, default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     reply = said(chat, "how do I get a refund for my spa voucher?")
     assert reply.startswith("I'm not sure I have that.")
     assert "1. " in reply and "Type 1, 2 or 3 to pick one." in reply
@@ -117,15 +117,15 @@ def test_decline_offers_numbered_suggestions_to_pick(tmp_path: Path) -> None:
     [("the second one", 2), ("two", 2), ("second", 2), ("2nd", 2), ("number 2", 2), ("option 2 please", 2),
      ("the last one", 3), ("the last", 3)],
 )
-def test_a_pick_said_in_words(pick: str, number: int) -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_a_pick_said_in_words(pick: str, number: int, default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "is pilates good for my back?")
     picked = chat.offered[number - 1]
     assert said(chat, pick).startswith(picked.question)
 
 
-def test_none_of_them_is_not_taken_for_a_question() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_none_of_them_is_not_taken_for_a_question(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "is pilates good for my back?")
     reply = said(chat, "no")
     assert reply.startswith("No problem: try asking in other words") and chat.offered == ()
@@ -225,8 +225,8 @@ def test_safety_notice_comes_instead_of_the_answer_with_topics_to_pick(tea: Conv
     assert " ".join(later.split()).startswith("Remember that you mentioned a burn: please check with a doctor before you act on any answer.")
 
 
-def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_saying_a_doctor_has_seen_you_ends_the_reminders(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "I can't feel my legs")
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
     assert said(chat, "My doctor checked me and said it's fine now") == (
@@ -237,11 +237,27 @@ def test_saying_a_doctor_has_seen_you_ends_the_reminders() -> None:
 
 @pytest.mark.parametrize(
     "line",
+    [
+        "ok a doctor has seen me now, what massage is best for my back?",  # from a new user's review: it was declined
+        "What massage is best for my back? I've seen a doctor.",
+        "My doctor said it's fine. Which massage is best for my back?",
+    ],
+)
+def test_a_question_asked_with_the_news_that_a_doctor_has_seen_you_is_answered(line: str, default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
+    said(chat, "my legs feel numb and my back hurts")
+    reply = said(chat, line)
+    assert reply.startswith("Good to hear that a doctor has seen you.\n\nWhich massage techniques help with back pain?")
+    assert "Remember" not in reply and not chat.warned
+
+
+@pytest.mark.parametrize(
+    "line",
     ["a doctor has seen me", "my dr said it's fine", "I've been to the doctor, all good", "doctor said it's fine, no need to worry",
      "my doctor said massage is fine for me"],
 )
-def test_ways_of_saying_a_doctor_has_seen_you(line: str) -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_ways_of_saying_a_doctor_has_seen_you(line: str, default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "I can't feel my legs")
     assert said(chat, line).startswith("Good to hear") and not chat.warned
 
@@ -253,39 +269,39 @@ def test_ways_of_saying_a_doctor_has_seen_you(line: str) -> None:
         "I'm going to see a doctor tomorrow, my wife says it's fine", "my doctor said to stop, but my friend told me it's ok",
     ],
 )
-def test_lines_that_do_not_say_a_doctor_has_seen_you_keep_the_reminders(line: str) -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_lines_that_do_not_say_a_doctor_has_seen_you_keep_the_reminders(line: str, default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "I can't feel my legs")
     assert "Good to hear" not in said(chat, line)
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
 
 
 @pytest.mark.parametrize("line", ["I saw a doctor years ago", "i saw a doctor last year", "my doctor checked me back in 2019"])
-def test_a_doctor_visit_long_ago_keeps_the_reminders(line: str) -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_a_doctor_visit_long_ago_keeps_the_reminders(line: str, default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "my legs are numb")
     assert said(chat, line).startswith("That visit may have been before what you described, so please have it checked")
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
 
 
-def test_saying_the_bot_misread_you_ends_the_reminders() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_saying_the_bot_misread_you_ends_the_reminders(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "my legs feel tired, not numb or anything like that")  # a denial too loose to trust: the notice
     assert said(chat, "how long is it").startswith("Remember that you mentioned numbness")
     assert said(chat, "No, I don't have that!").startswith("Sorry, I misread you: no more reminders.")
     assert said(chat, "how long is it").startswith("How long does a couples massage last?")
-    assert said(Conversation(Matcher(load_kb())), "i dont have that").startswith("OK.")  # nothing to take back
-    numb, pregnant = Conversation(Matcher(load_kb())), Conversation(Matcher(load_kb()))
+    assert said(Conversation(default_matcher), "i dont have that").startswith("OK.")  # nothing to take back
+    numb, pregnant = Conversation(default_matcher), Conversation(default_matcher)
     said(numb, "my legs are numb")
     said(pregnant, "I'm pregnant, is a massage ok?")
     assert " ".join(said(numb, "you misread me").split()).endswith("If such a sign does come, please see a doctor.")
     assert said(pregnant, "you misread me").split() == "Sorry, I misread you: no more reminders.".split()  # read oddly after a caution
 
 
-def test_denying_a_sign_in_your_own_words_ends_its_reminders() -> None:
+def test_denying_a_sign_in_your_own_words_ends_its_reminders(default_matcher: Matcher) -> None:
     """Found by a new user's review: after "I'm not pregnant" the answers still said "Remember that
     you mentioned pregnancy"; only the bot's own phrases ("I don't have that") stopped them."""
-    chat = Conversation(Matcher(load_kb()))
+    chat = Conversation(default_matcher)
     said(chat, "I'm pregnant, is a massage ok?")
     said(chat, "my legs are numb")
     assert said(chat, "no, I'm not pregnant").startswith("Sorry, I misread you: no more reminders about that.")
@@ -296,43 +312,43 @@ def test_denying_a_sign_in_your_own_words_ends_its_reminders() -> None:
     assert said(chat, "how long is it").startswith("How long does a couples massage last?")  # no reminders left
 
 
-def test_a_decline_after_a_warning_sign_recalls_it_too() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_a_decline_after_a_warning_sign_recalls_it_too(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "I have a fever")
     for line in ("how much does it cost", "can we still do a gentle massage?"):  # a decline, then "A or B?"
         assert said(chat, line).startswith("Remember that you mentioned fever"), line
 
 
-def test_more_before_any_answer_says_what_to_do() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_more_before_any_answer_says_what_to_do(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     assert " ".join(said(chat, "/more").split()).endswith("Ask a question first.")
     said(chat, "is pilates good for my back")  # a decline with topics to pick from
     assert " ".join(said(chat, "/more").split()).endswith("Pick a number above, or ask again.")
 
 
-def test_a_new_sign_beside_the_doctor_gets_its_notice() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_a_new_sign_beside_the_doctor_gets_its_notice(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     said(chat, "I can't feel my legs")
     assert said(chat, "my doctor said it's fine, but now I have a fever").startswith("Please read this first.\nYou mentioned fever.")
     assert chat.warned
 
 
-def test_a_doctor_mentioned_without_a_warning_sign_is_a_question_as_usual() -> None:
-    assert "Good to hear" not in said(Conversation(Matcher(load_kb())), "my doctor said it's fine")
+def test_a_doctor_mentioned_without_a_warning_sign_is_a_question_as_usual(default_matcher: Matcher) -> None:
+    assert "Good to hear" not in said(Conversation(default_matcher), "my doctor said it's fine")
 
 
 def test_no_reminder_before_any_warning_sign(tea: Conversation) -> None:
     assert "Remember" not in said(tea, "how do I brew green tea")
 
 
-def test_safety_notice_with_the_default_kb() -> None:
-    reply = said(Conversation(Matcher(load_kb())), "my legs feel numb, can massage help my back?")
+def test_safety_notice_with_the_default_kb(default_matcher: Matcher) -> None:
+    reply = said(Conversation(default_matcher), "my legs feel numb, can massage help my back?")
     assert reply.startswith("Please read this first.\nYou mentioned numbness or weakness in the legs.")
     assert "emergency services" in reply
 
 
-def test_after_a_notice_only_topics_the_question_is_about_are_offered() -> None:
-    matcher = Matcher(load_kb())
+def test_after_a_notice_only_topics_the_question_is_about_are_offered(default_matcher: Matcher) -> None:
+    matcher = default_matcher
     unrelated = reply_to(matcher, "my legs have gone numb since yesterday")
     assert unrelated.warnings and unrelated.score and unrelated.score > 0 and unrelated.suggestions == ()
     related = reply_to(matcher, "I have a fever, can couples massage relieve back pain?")
@@ -340,8 +356,8 @@ def test_after_a_notice_only_topics_the_question_is_about_are_offered() -> None:
     assert all(c.score >= matcher.threshold / 2 for c in related.suggestions)
 
 
-def test_a_notice_with_no_topics_to_offer_ends_with_the_notice() -> None:
-    reply = said(Conversation(Matcher(load_kb())), "i lost bladder control")
+def test_a_notice_with_no_topics_to_offer_ends_with_the_notice(default_matcher: Matcher) -> None:
+    reply = said(Conversation(default_matcher), "i lost bladder control")
     assert reply.rstrip("\n").endswith("call emergency services now.") and not reply.endswith("\n\n")
 
 
@@ -361,8 +377,8 @@ def test_the_turn_logic_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     assert result.stdout == "False\n", result.stderr
 
 
-def test_a_caution_comes_before_the_answer_and_is_recalled_later() -> None:
-    chat = Conversation(Matcher(load_kb()))
+def test_a_caution_comes_before_the_answer_and_is_recalled_later(default_matcher: Matcher) -> None:
+    chat = Conversation(default_matcher)
     first = said(chat, "my wife is pregnant, can I massage her lower back?")
     assert first.startswith("Please read this first.\nYou mentioned pregnancy.")
     assert "Source:" in first and "Remember" not in first  # the answer, with no reminder under its own notice

@@ -47,7 +47,7 @@ COMMANDS: Mapping[str, str] = {
     "/topics": "every topic, by section",
     "/tips": "every practical tip",
     "/source": "where the last answer came from",
-    "/quit": "leave (also quit, exit, Ctrl-D)",
+    "/quit": "leave (also quit, exit, bye, Ctrl-D)",
 }
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
 HELP = """\

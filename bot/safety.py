@@ -438,8 +438,8 @@ def quoted_words(pattern: str) -> list[str] | None:
 
     Examples
     --------
-    >>> quoted_words('"She\'s expecting"')
-    ['shes', 'expecting']
+    >>> quoted_words('"Is  EXPECTING"')
+    ['is', 'expecting']
     >>> quoted_words("expecting a baby") is None
     True
     """

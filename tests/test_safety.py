@@ -42,9 +42,15 @@ def names(check: SafetyCheck, text: str) -> list[str]:
     return [sign.name for sign in check.signs_in(text)]
 
 
+def write_kb(tmp_path: Path, kb_text: str) -> Path:
+    """A KB file holding `kb_text` (its safety section) and one entry."""
+    (tmp_path / "kb.yaml").write_text(kb_text + "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n", encoding="utf-8")
+    return tmp_path / "kb.yaml"
+
+
 def validation_errors(tmp_path: Path, kb_text: str) -> str:
     """`faqbot validate` on a KB file holding `kb_text` and one entry: what it said, after checking it failed cleanly."""
-    (tmp_path / "kb.yaml").write_text(kb_text + "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n", encoding="utf-8")
+    write_kb(tmp_path, kb_text)
     result = run_faqbot("--kb", "kb.yaml", "validate", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     return result.stderr
@@ -247,11 +253,10 @@ def test_phrases_the_kb_ignores_use_a_sign_word_in_another_sense(check: SafetyCh
 
 
 def test_words_in_brackets_are_an_ignored_phrase_s_context_and_stay(tmp_path: Path) -> None:
-    (tmp_path / "kb.yaml").write_text(
+    write_kb(
+        tmp_path,
         "safety:\n  notice: See a doctor.\n  ignore: [fell (pregnant)]\n  signs:\n"
-        "    - name: a fall\n      patterns: [fell]\n    - name: pregnancy\n      patterns: [pregnant]\n"
-        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
-        encoding="utf-8",
+        "    - name: a fall\n      patterns: [fell]\n    - name: pregnancy\n      patterns: [pregnant]\n",
     )
     check = SafetyCheck(load_kb(tmp_path).safety)
     assert [s.name for s in check.signs_in("I fell pregnant in May, can I still have a massage?")] == ["pregnancy"]
@@ -263,20 +268,18 @@ def test_words_in_brackets_are_an_ignored_phrase_s_context_and_stay(tmp_path: Pa
     [("fell (pregnant", "has a bracket that is not closed, or not opened"), ("(fell pregnant)", "takes nothing out")],
 )
 def test_an_ignored_phrase_with_brackets_that_make_no_sense_is_reported(tmp_path: Path, phrase: str, problem: str) -> None:
-    (tmp_path / "kb.yaml").write_text(
-        f"safety:\n  notice: See a doctor.\n  ignore: ['{phrase}']\n  signs:\n    - name: a fall\n      patterns: [fell]\n"
-        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
-        encoding="utf-8",
+    write_kb(
+        tmp_path,
+        f"safety:\n  notice: See a doctor.\n  ignore: ['{phrase}']\n  signs:\n    - name: a fall\n      patterns: [fell]\n",
     )
     result = run_faqbot("validate", str(tmp_path))
     assert result.returncode == 2 and f"kb.yaml:3:12: ignore phrase {phrase!r} {problem}" in result.stderr, result.stderr
 
 
 def test_an_ignored_phrase_is_read_from_the_kb_file(tmp_path: Path) -> None:
-    (tmp_path / "kb.yaml").write_text(
-        "safety:\n  notice: See a doctor.\n  ignore: [fell asleep]\n  signs:\n    - name: a fall\n      patterns: [fell]\n"
-        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
-        encoding="utf-8",
+    write_kb(
+        tmp_path,
+        "safety:\n  notice: See a doctor.\n  ignore: [fell asleep]\n  signs:\n    - name: a fall\n      patterns: [fell]\n",
     )
     safety = load_kb(tmp_path).safety
     assert warning_signs(safety, "I fell asleep on the sofa") == ()
@@ -483,12 +486,11 @@ def test_a_sign_with_its_own_notice_says_it_instead_of_the_general_one() -> None
 
 
 def test_a_group_is_any_of_its_words_and_within_clause_keeps_a_pattern_to_one_clause(tmp_path: Path) -> None:
-    (tmp_path / "kb.yaml").write_text(
+    write_kb(
+        tmp_path,
         "safety:\n  notice: See a doctor.\n  groups:\n    vet: [vet, veterinarian]\n  signs:\n"
         "    - name: a vet's no\n      within: clause\n      patterns: [<vet> no walks]\n"
-        "    - name: limping\n      patterns: [not walk]\n"
-        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
-        encoding="utf-8",
+        "    - name: limping\n      patterns: [not walk]\n",
     )
     safety = load_kb(tmp_path).safety
     assert [s.name for s in warning_signs(safety, "the veterinarian said no walks this week")] == ["a vet's no"]
@@ -595,11 +597,10 @@ def test_expecting_said_of_someone_is_pregnancy(check: SafetyCheck, question: st
 
 
 def test_a_pattern_in_quotes_matches_only_as_written_and_side_by_side(tmp_path: Path) -> None:
-    (tmp_path / "kb.yaml").write_text(
+    write_kb(
+        tmp_path,
         "safety:\n  notice: See a doctor.\n  signs:\n"
-        "    - name: a fall\n      patterns: ['\"took a tumble\"']\n"
-        "entries:\n  - id: a\n    question: Q?\n    answer: A.\n    source: S\n",
-        encoding="utf-8",
+        "    - name: a fall\n      patterns: ['\"took a tumble\"']\n",
     )
     safety = load_kb(tmp_path).safety
     assert [s.name for s in warning_signs(safety, "Grandad took a tumble. Can we massage his back?")] == ["a fall"]

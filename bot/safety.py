@@ -72,7 +72,9 @@ _DETERMINERS = frozenset("my his her their your our the both".split())
 _ASKING = frozenset("can could is are would will should do does what whats how which where any".split())
 # A question with one of these asks about the sign itself: "I haven't been dizzy, is that normal?"
 _POINTING = frozenset("it this that these those now why happening normal cause causing".split())
+# "Just curious how long it lasts": after these, a question of its own, in which "it" is what is wondered about.
 _CURIOUS = frozenset("curious wondering asking".split())
+_WONDERS = _ASKING | {"about", "if", "whether"}
 # After a denial, "just" or "only" and these words alone keep it a denial: "my legs aren't numb, just
 # stiff". Not "only in the legs" or "only when I stand up": those place the sign, not deny it.
 _EVERYDAY = frozenset(
@@ -161,7 +163,7 @@ def _asks_on_its_own(words: list[str]) -> bool:
         return True
     if words[:1] == ["just"] and words[1:2] and words[1] in _CURIOUS:
         rest = words[2:]
-        return len(rest) > 2 and rest[0] in _ASKING | {"about", "if", "whether"} and (_POINTING - {"it"}).isdisjoint(rest)
+        return len(rest) > 2 and rest[0] in _WONDERS and _POINTING.isdisjoint(set(rest) - {"it"})
     if words[:1] in (["just"], ["only"]) or words[:2] in (["its", "just"], ["its", "only"]):
         rest = words[1:] if words[0] in ("just", "only") else words[2:]
         return bool(rest) and _EVERYDAY.issuperset(rest)
